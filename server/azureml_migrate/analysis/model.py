@@ -1,0 +1,124 @@
+"""Plain data produced by analysis and consumed by fixes, the CLI and the server."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..rules.base import Rule
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range: 1-based lines, 0-based columns counted in code points."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def contains(self, other: Span) -> bool:
+        return (self.line, self.col) <= (other.line, other.col) and (other.end_line, other.end_col) <= (
+            self.end_line,
+            self.end_col,
+        )
+
+    def contains_point(self, line: int, col: int) -> bool:
+        return (self.line, self.col) <= (line, col) <= (self.end_line, self.end_col)
+
+
+@dataclass(eq=False)
+class Binding:
+    """A variable that holds a v1 object (`ws`, `run`, `config`, ...)."""
+
+    name: str
+    kind: str  # public v1 class, e.g. "azureml.core.Workspace"
+    mode: str  # "preserve" | "rename" | "delete"  (see rules.base.BindingSpec)
+    origin: str | None
+    scope: int  # id of the scope node
+    creator: Finding | None = None
+    references: list[ast.Name] = field(default_factory=list)
+    new_name: str | None = None  # chosen by planning for "rename" bindings
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name}: {self.kind})"
+
+
+@dataclass(eq=False)
+class Finding:
+    rule: Rule
+    symbol: str
+    span: Span
+    node: ast.AST
+    stmt: ast.stmt
+    safety: str | None
+    message: str
+    requires: list[Binding] = field(default_factory=list)
+    requires_findings: list[Finding] = field(default_factory=list)  # inline v1 calls it embeds
+    consumes: set[int] = field(default_factory=set)
+    facts: dict[str, Any] = field(default_factory=dict)
+    receiver: Binding | None = None  # the binding a method call / attribute use is on
+    creates: Binding | None = None
+    absorbed_by: Finding | None = None  # an inner call the outer fix rewrites itself
+    suppressed: bool = False
+    # Filled by planning:
+    closure: list[Finding] = field(default_factory=list)
+    blocked: str | None = None  # why no fix is offered although the rule has one
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+    @property
+    def fixable(self) -> bool:
+        return self.safety is not None and self.blocked is None
+
+    @property
+    def fix_safety(self) -> str | None:
+        """Safety of the fix actually offered (the worst over the group it pulls in)."""
+        if not self.fixable:
+            return None
+        if any(f.safety == "unsafe" for f in self.closure):
+            return "unsafe"
+        return "safe"
+
+    def __repr__(self) -> str:
+        return f"Finding({self.code} {self.symbol} @{self.span.line}:{self.span.col})"
+
+
+@dataclass
+class Escape:
+    """A use of a v1 binding that no rule rewrites (`print(ws)`, `helper(run)`)."""
+
+    binding: Binding
+    node: ast.Name
+    span: Span
+
+
+@dataclass
+class Occurrence:
+    """Any resolved v1 name in the text, for hover (findings or not)."""
+
+    span: Span
+    symbol: str
+
+
+@dataclass
+class Analysis:
+    source: str
+    findings: list[Finding]
+    occurrences: list[Occurrence]
+    escapes: list[Escape]
+    bindings: list[Binding]
+    tree: ast.Module | None
+    syntax_error: str | None = None
+    syntax_error_span: Span | None = None
+    names_in_use: set[str] = field(default_factory=set)
+    import_refs: dict[str, list[Span]] = field(default_factory=dict)  # v1 import name -> its uses
+
+    @property
+    def visible(self) -> list[Finding]:
+        """Findings that are reported (not suppressed, not folded into an outer call)."""
+        return [f for f in self.findings if not f.suppressed and f.absorbed_by is None]

@@ -1,0 +1,152 @@
+"""Planning: which findings a fix must migrate together, and which cannot be fixed.
+
+A fix changes what a variable holds (`ws` becomes an `MLClient`), so every use of that
+variable must change in the same edit or the file stops running half-way.  Each finding
+`requires` the statements that created the bindings its v2 form relies on, and the
+statement that creates a binding requires every use of it.  A fix is the closure of one
+finding under `requires`; it is offered only if everything in the closure can be fixed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import Lines
+from .model import Analysis, Binding, Escape, Finding
+
+_IGNORE = re.compile(r"#\s*azureml-migrate:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+def suppressions(source: str, lines: Lines) -> dict[int, set[str] | None]:
+    """Line -> codes ignored there (None = all codes)."""
+    out: dict[int, set[str] | None] = {}
+    if "azureml-migrate:" not in source:
+        return out
+    for m in _IGNORE.finditer(source):
+        line, _ = lines.position(m.start())
+        codes = m.group(1)
+        out[line] = None if codes is None else {c.strip().upper() for c in codes.split(",") if c.strip()}
+    return out
+
+
+def _suppressed(codes: set[str] | None, code: str) -> bool:
+    return codes is None or any(code.startswith(c) for c in codes)
+
+
+def name_bindings(analysis: Analysis, names_in_use: set[str]) -> None:
+    """Choose new names for bindings the fixes rename (`ws` -> `ml_client`)."""
+    taken = set(names_in_use)
+    for b in analysis.bindings:
+        if b.mode != "rename":
+            continue
+        if b.kind == "azureml.core.Workspace":
+            wanted = ["ml_client"]
+        else:
+            wanted = ["experiment_name" if b.name in ("experiment", "exp") else f"{b.name}_name"]
+        for name in wanted:
+            if name not in taken or any(o.new_name == name and o.kind == b.kind for o in analysis.bindings):
+                b.new_name = name
+                taken.add(name)
+                break
+        else:
+            b.new_name = b.name
+
+
+def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
+    ignores = suppressions(analysis.source, lines)
+    for f in analysis.findings:
+        codes = ignores.get(f.span.line, False)
+        if codes is not False and _suppressed(codes, f.code):  # type: ignore[arg-type]
+            f.suppressed = True
+    name_bindings(analysis, names_in_use)
+
+    consumer: dict[int, Finding] = {}
+    for f in analysis.findings:
+        for ref in f.consumes:
+            consumer[ref] = f
+
+    def outermost(f: Finding) -> Finding:
+        while f.absorbed_by is not None:
+            f = f.absorbed_by
+        return f
+
+    users: dict[int, list[Finding]] = {id(b): [] for b in analysis.bindings}
+    for f in analysis.findings:
+        if f.receiver is not None and id(f.receiver) in users and f is not f.receiver.creator:
+            users[id(f.receiver)].append(outermost(f))
+    for b in analysis.bindings:
+        for ref in b.references:
+            f = consumer.get(id(ref))
+            if f is not None and f is not b.creator:
+                users[id(b)].append(outermost(f))
+
+    for b in analysis.bindings:
+        hook = getattr(b.creator.rule, "plan", None) if b.creator else None
+        if hook is not None:
+            hook(b.creator, users[id(b)])
+
+    escapes: dict[int, list[Escape]] = {}
+    for e in analysis.escapes:
+        escapes.setdefault(id(e.binding), []).append(e)
+    for b in analysis.bindings:
+        creator = b.creator
+        if creator is None or creator.safety is None:
+            continue
+        for e in escapes.get(id(b), []):
+            if b.mode == "preserve":
+                creator.safety = "unsafe"
+                creator.message += f" (`{b.name}` is also used on line {e.span.line}, which will see the v2 object)"
+                break
+
+    requires: dict[int, list[Finding]] = {}
+    for f in analysis.findings:
+        req: list[Finding] = []
+        for b in f.requires:
+            if b.creator is not None and b.creator is not f:
+                req.append(outermost(b.creator))
+        req.extend(outermost(x) for x in f.requires_findings if x is not f)
+        if f.creates is not None:
+            req.extend(u for u in users[id(f.creates)] if u is not f)
+        requires[id(f)] = req
+
+    for f in analysis.findings:
+        if f.absorbed_by is not None or f.rule.on == "import":
+            continue
+        closure: list[Finding] = []
+        seen: set[int] = set()
+        stack = [f]
+        blocked: str | None = None
+        while stack:
+            g = stack.pop()
+            if id(g) in seen:
+                continue
+            seen.add(id(g))
+            closure.append(g)
+            if blocked is None:
+                blocked = _why_not(g, f, escapes)
+            stack.extend(requires[id(g)])
+        f.closure = sorted(closure, key=lambda x: (x.span.line, x.span.col))
+        if f.safety is not None:
+            f.blocked = blocked
+
+    for f in analysis.findings:
+        if f.rule.on == "import":
+            local = f.facts.get("local")
+            f.safety = "safe" if f.facts.get("unused") else None
+            f.closure = [f] if f.safety else []
+            del local
+
+
+def _why_not(g: Finding, origin: Finding, escapes: dict[int, list[Escape]]) -> str | None:
+    where = "" if g is origin else f" (line {g.span.line}: `{g.symbol}`)"
+    if g.suppressed:
+        return f"a statement it depends on is suppressed{where}"
+    if g.safety is None:
+        return f"it depends on code that needs a manual migration{where}"
+    if g.facts.get("needs_assignment") and g.creates is None and g.absorbed_by is None:
+        return f"the object is used inline; assign it to a variable first{where}"
+    b: Binding | None = g.creates
+    if b is not None and b.mode != "preserve":
+        for e in escapes.get(id(b), []):
+            return f"`{b.name}` is also used on line {e.span.line} in a way no rule rewrites"
+    return None

@@ -1,0 +1,48 @@
+"""Small, side-effect-free helpers over stdlib `ast` nodes."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+
+def literal(expr: ast.expr | None) -> tuple[bool, Any]:
+    """(True, value) when `expr` is a literal (constants and containers of them)."""
+    if expr is None:
+        return False, None
+    try:
+        return True, ast.literal_eval(expr)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def is_string_expr(expr: ast.expr | None) -> bool:
+    """Syntax that certainly produces a str: literals, f-strings, str(), '...'.format()."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, str)
+    if isinstance(expr, ast.JoinedStr):
+        return True
+    if isinstance(expr, ast.Call):
+        f = expr.func
+        if isinstance(f, ast.Name) and f.id in {"str", "repr"}:
+            return True
+        if isinstance(f, ast.Attribute) and f.attr in {"format", "join", "upper", "lower", "strip"}:
+            return isinstance(f.value, (ast.Constant, ast.JoinedStr))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
+        return is_string_expr(expr.left)
+    return False
+
+
+def is_number_expr(expr: ast.expr | None) -> bool:
+    """Syntax that certainly produces a number or bool."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, (int, float, bool)) and not isinstance(expr.value, complex)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        return is_number_expr(expr.operand)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        return expr.func.id in {"float", "int", "len", "round", "bool", "abs", "sum", "min", "max"}
+    if isinstance(expr, ast.BinOp) and not isinstance(expr.op, (ast.Add, ast.Mod)):
+        return True
+    if isinstance(expr, ast.Compare):
+        return True
+    return False

@@ -1,0 +1,133 @@
+"""`azureml-migrate check | fix | lsp`.
+
+Exit codes: 0 nothing (left) to migrate, 1 findings (left), 2 usage or internal error.
+Findings and JSON go to stdout, messages about files to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+
+from . import __version__
+from .config import DEFAULT, Settings
+from .engine import analyze, fix_all
+from .output import Record, as_json, sarif, summary, text
+from .sources import SourceError, read, walk, write
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="azureml-migrate",
+        description="Find Azure ML SDK v1 code and migrate it to SDK v2 (azure-ai-ml) and MLflow.",
+    )
+    p.add_argument("--version", action="version", version=f"azureml-migrate {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+        sp.add_argument("--select", default="", help="comma-separated rule codes or prefixes to report")
+        sp.add_argument("--ignore", default="", help="comma-separated rule codes or prefixes to skip")
+        sp.add_argument("--default-image", help="v2 base image where v1 code relied on v1's default image")
+        sp.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change behaviour")
+        sp.add_argument("--diff", action="store_true", help="print the migration as a unified diff; write nothing")
+
+    check = sub.add_parser("check", help="report SDK v1 code")
+    common(check)
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    fix = sub.add_parser("fix", help="rewrite SDK v1 code (safe fixes unless --unsafe-fixes)")
+    common(fix)
+    lsp = sub.add_parser("lsp", help="run the language server on stdio")
+    lsp.add_argument("--stdio", action="store_true", help="accepted for vscode-languageclient (stdio is the default)")
+    return p
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    values: dict = {}
+    if args.select:
+        values["select"] = [c for c in args.select.split(",") if c.strip()]
+    if args.ignore:
+        values["ignore"] = [c for c in args.ignore.split(",") if c.strip()]
+    if args.default_image:
+        values["default_image"] = args.default_image
+    values["unsafe_fixes"] = bool(args.unsafe_fixes)
+    settings, _ = DEFAULT.merged(values)
+    return settings
+
+
+def _err(message: str) -> None:
+    print(f"azureml-migrate: {message}", file=sys.stderr)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "lsp":
+        from .lsp.server import start
+
+        start()
+        return 0
+    settings = _settings(args)
+    try:
+        files = list(walk(args.paths))
+    except SourceError as exc:
+        _err(str(exc))
+        return 2
+    errors = 0
+    records: list[Record] = []
+    diffs: list[str] = []
+    writing = args.command == "fix" and not args.diff
+    for path in files:
+        try:
+            src = read(path)
+        except SourceError as exc:
+            _err(str(exc))
+            errors += 1
+            continue
+        analysis = analyze(src.text, settings)
+        if analysis.syntax_error:
+            _err(f"{path}: {analysis.syntax_error}; left unchanged")
+            errors += 1
+            continue
+        if args.command == "fix" or args.diff:
+            new, problems = fix_all(analysis, settings, settings.unsafe_fixes)
+            for problem in problems:
+                _err(f"{path}: {problem}")
+            if new != src.text:
+                if args.diff:
+                    diffs.append("".join(difflib.unified_diff(
+                        src.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                        fromfile=f"a/{path}", tofile=f"b/{path}")))
+                if writing:
+                    write(src, new)
+                    analysis = analyze(new, settings)
+        if args.command == "check" or writing:
+            records += [Record(path, f) for f in analysis.visible]
+    if args.diff:
+        sys.stdout.write("".join(d if d.endswith("\n") else d + "\n" for d in diffs))
+        return 1 if diffs else (2 if errors and not files else 0)
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        print(as_json(records))
+    elif fmt == "sarif":
+        print(sarif(records))
+    else:
+        if records:
+            print(text(records))
+        print(summary(records), file=sys.stderr if args.command == "fix" else sys.stdout)
+    if errors and not records and errors == len(files):
+        return 2
+    return 1 if records else 0
+
+
+def main() -> None:
+    try:
+        code = run()
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # the promise is one clear line, never a traceback
+        _err(f"internal error: {type(exc).__name__}: {exc}")
+        code = 2
+    sys.exit(code)

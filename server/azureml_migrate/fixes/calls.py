@@ -1,0 +1,122 @@
+"""libcst helpers for rebuilding a call with v2 names while keeping its formatting.
+
+`rebuild_call` keeps each surviving argument's value node and comma (so line breaks and
+comments stay where the user had them), renames keywords, turns v1 positional arguments
+into keywords (almost every v2 constructor is keyword-only) and appends new keywords in
+the style of the existing ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Union
+
+import libcst as cst
+
+Mapped = Union[str, None, Callable[[cst.Arg], Union[cst.Arg, None]]]
+
+
+def parse_expr(code: str) -> cst.BaseExpression:
+    return cst.parse_expression(code)
+
+
+def param_of(call: cst.Call, arg: cst.Arg, params: Sequence[str]) -> str | None:
+    """The v1 parameter an argument binds to (by keyword, else by position)."""
+    if arg.keyword is not None:
+        return arg.keyword.value
+    if arg.star:
+        return None
+    index = [a for a in call.args if a.keyword is None and not a.star].index(arg)
+    return params[index] if index < len(params) else None
+
+
+def arg_map(call: cst.Call, params: Sequence[str]) -> dict[str, cst.Arg]:
+    out: dict[str, cst.Arg] = {}
+    for arg in call.args:
+        name = param_of(call, arg, params)
+        if name is not None:
+            out[name] = arg
+    return out
+
+
+def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
+    """A `name=value` argument; spacing around `=` copied from `like` when it has one."""
+    equal = cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+    )
+    if like is not None and like.keyword is not None and isinstance(like.equal, cst.AssignEqual):
+        equal = like.equal
+    return cst.Arg(value=value, keyword=cst.Name(name), equal=equal)
+
+
+def rebuild_call(
+    call: cst.Call,
+    func: cst.BaseExpression,
+    params: Sequence[str],
+    mapping: dict[str, Mapped],
+    *,
+    prepend: Sequence[cst.Arg] = (),
+    append: Sequence[cst.Arg] = (),
+) -> cst.Call:
+    """`call` with `func` as callee and its arguments mapped by v1 parameter name.
+
+    mapping[v1_name] is a v2 keyword name, None to drop the argument, or a function
+    returning a replacement Arg (or None to drop).  Unmapped arguments are kept as is.
+    """
+    original = list(call.args)
+    kept: list[cst.Arg] = []
+    like = next((a for a in original if a.keyword is not None), None)
+    for arg in original:
+        name = param_of(call, arg, params)
+        if name is None or name not in mapping:
+            kept.append(arg)
+            continue
+        target = mapping[name]
+        if target is None:
+            continue
+        if callable(target):
+            new = target(arg)
+            if new is not None:
+                kept.append(new.with_changes(comma=arg.comma))
+            continue
+        if arg.keyword is not None and arg.keyword.value == target:
+            kept.append(arg)
+        else:
+            kept.append(keyword_arg(target, arg.value, like).with_changes(comma=arg.comma))
+    args = _join(list(prepend), kept, list(append), original)
+    return call.with_changes(func=func, args=args)
+
+
+def _join(prepend: list[cst.Arg], kept: list[cst.Arg], append: list[cst.Arg], original: list[cst.Arg]) -> list[cst.Arg]:
+    """Concatenate argument lists, giving every argument but the last a comma in the call's style."""
+    separator = _separator(original)
+    trailing = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
+    out = [*prepend, *kept, *append]
+    fixed: list[cst.Arg] = []
+    for i, arg in enumerate(out):
+        if i == len(out) - 1:
+            fixed.append(arg.with_changes(comma=trailing))
+        elif isinstance(arg.comma, cst.Comma) and arg.comma is not trailing:
+            fixed.append(arg)
+        else:
+            fixed.append(arg.with_changes(comma=separator))
+    return fixed
+
+
+def _separator(original: list[cst.Arg]) -> cst.Comma:
+    """The comma used between the call's arguments (so one-per-line calls stay that way)."""
+    for arg in original[:-1]:
+        if isinstance(arg.comma, cst.Comma):
+            return arg.comma
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None

@@ -1,0 +1,131 @@
+"""CLI output: text, JSON and SARIF 2.1.0, all from the same finding records."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from . import __version__
+from .analysis.model import Finding
+from .rules.registry import BY_CODE
+
+HOMEPAGE = "https://github.com/azureml-migrate/azureml-migrate"
+
+
+@dataclass
+class Record:
+    path: str
+    finding: Finding
+    cell: int | None = None
+
+    def as_json(self) -> dict:
+        f = self.finding
+        out = {
+            "path": self.path,
+            "line": f.span.line,
+            "column": f.span.col + 1,
+            "end_line": f.span.end_line,
+            "end_column": f.span.end_col + 1,
+            "code": f.code,
+            "symbol": f.symbol,
+            "message": f.message,
+            "fix": f.fix_safety,
+            "url": f.rule.url,
+        }
+        if f.blocked:
+            out["fix_blocked"] = f.blocked
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
+
+
+def text(records: list[Record]) -> str:
+    lines = []
+    for r in records:
+        f = r.finding
+        where = f"{r.path}:cell {r.cell}:" if r.cell is not None else f"{r.path}:"
+        mark = {"safe": " [*]", "unsafe": " [unsafe fix]"}.get(f.fix_safety or "", "")
+        lines.append(f"{where}{f.span.line}:{f.span.col + 1}: {f.code} {f.message}{mark}")
+    return "\n".join(lines)
+
+
+def summary(records: list[Record]) -> str:
+    if not records:
+        return "No SDK v1 code found."
+    safe = sum(1 for r in records if r.finding.fix_safety == "safe")
+    unsafe = sum(1 for r in records if r.finding.fix_safety == "unsafe")
+    manual = len(records) - safe - unsafe
+    parts = [f"Found {len(records)} SDK v1 finding{'s' if len(records) != 1 else ''}"]
+    parts.append(f"{safe} fixable with `azureml-migrate fix`")
+    if unsafe:
+        parts.append(f"{unsafe} more with `--unsafe-fixes`")
+    if manual:
+        parts.append(f"{manual} need a manual migration")
+    return parts[0] + ": " + ", ".join(parts[1:]) + "."
+
+
+def as_json(records: list[Record]) -> str:
+    return json.dumps([r.as_json() for r in records], indent=2)
+
+
+def sarif(records: list[Record]) -> str:
+    codes = sorted({r.finding.code for r in records})
+    rules = []
+    for code in codes:
+        rule = BY_CODE[code]
+        docs = rule.doc_sections()
+        rules.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": docs.get("summary", rule.name)},
+                "fullDescription": {"text": docs.get("migration", "")},
+                "helpUri": rule.url,
+                "properties": {"tags": ["azureml-sdk-v1", "deprecated"]},
+            }
+        )
+    index = {code: i for i, code in enumerate(codes)}
+    results = []
+    for r in records:
+        f = r.finding
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": "note" if f.rule.severity == "information" else "warning",
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": r.path.replace("\\", "/")},
+                            "region": {
+                                "startLine": f.span.line,
+                                "startColumn": f.span.col + 1,
+                                "endLine": f.span.end_line,
+                                "endColumn": f.span.end_col + 1,
+                            },
+                        }
+                    }
+                ],
+                "properties": {"symbol": f.symbol, "fix": f.fix_safety, **({"cell": r.cell} if r.cell else {})},
+            }
+        )
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "azureml-migrate",
+                        "version": __version__,
+                        "informationUri": HOMEPAGE,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2)

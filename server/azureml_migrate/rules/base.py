@@ -1,0 +1,125 @@
+"""The shape every rule has.
+
+A rule is a class whose docstring is its documentation (fixed headings: `## Why`,
+`## Migration`, `## Fix safety`), with data attributes for matching and a `before`/`after`
+example pair that the hover card shows and the test suite runs through the fixer.
+
+Two hooks, both optional:
+- `check(site)` runs during analysis on the stdlib `ast` node and decides, for this one
+  occurrence, how safe a fix is, what other bindings it needs converted, and any note;
+- `fix(node, ctx)` runs on the libcst node of the same occurrence and returns its v2 form.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from ..analysis.model import Binding
+    from ..analysis.visitor import Site
+    from ..fixes.context import FixContext
+
+SAFE = "safe"
+UNSAFE = "unsafe"
+MANUAL = None  # no automatic fix
+
+LEARN = "https://learn.microsoft.com/azure/machine-learning/"
+DOCS = {
+    "workspace": LEARN + "migrate-to-v2-resource-workspace",
+    "command": LEARN + "migrate-to-v2-command-job",
+    "local": LEARN + "migrate-to-v2-local-runs",
+    "mlflow": LEARN + "reference-migrate-sdk-v1-mlflow-tracking",
+    "log-metrics": LEARN + "how-to-log-view-metrics",
+    "upgrade": LEARN + "how-to-migrate-from-v1",
+    "environment": LEARN + "how-to-manage-environments-v2",
+}
+
+
+@dataclass(frozen=True)
+class BindingSpec:
+    """What assigning the result of a matched call to a name creates.
+
+    `mode` says what the fix does to the variable, which decides how other uses are
+    affected: "preserve" keeps the name (its type becomes the v2 type), "rename" gives
+    it a new name (`ws` -> `ml_client`), "delete" removes it (`run = Run.get_context()`).
+    """
+
+    kind: str
+    mode: str = "preserve"
+    origin: str | None = None
+
+
+@dataclass
+class Check:
+    """The analysis-time verdict for one occurrence of a rule."""
+
+    safety: str | None
+    note: str = ""
+    # Bindings whose creating statements must be migrated in the same fix.
+    requires: list[Binding] = field(default_factory=list)
+    # ids of `ast.Name` nodes this fix rewrites itself (they are not escapes).
+    consumes: set[int] = field(default_factory=set)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    # v1 symbols this rule matches, in their public spelling.
+    symbols: ClassVar[tuple[str, ...]] = ()
+    # What syntax matches: "call", "attribute" (read), "assign" (attribute write),
+    # "import", "name" (module attribute such as azureml.core.VERSION).
+    on: ClassVar[str] = "call"
+    # Only match receivers whose binding came from this origin ("context", "submitted").
+    origin: ClassVar[str | None] = None
+    message: ClassVar[str]
+    v2: ClassVar[str]  # the v2 spelling, one line, for hover and docs
+    url: ClassVar[str]
+    severity: ClassVar[str] = "warning"
+    safety: ClassVar[str | None] = MANUAL
+    creates: ClassVar[BindingSpec | None] = None
+    # A rewrite of the whole statement (assignment or expression statement) rather than
+    # of the matched expression: used when the statement disappears or grows.
+    statement_fix: ClassVar[bool] = False
+    before: ClassVar[str] = ""
+    after: ClassVar[str] = ""
+
+    def check(self, site: Site) -> Check:
+        return Check(safety=self.safety)
+
+    def fix(self, node: cst.CSTNode, ctx: FixContext) -> Any:
+        raise NotImplementedError(self.code)
+
+    # -- documentation ---------------------------------------------------------------
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        text = inspect.getdoc(cls) or ""
+        sections: dict[str, str] = {}
+        current = "summary"
+        buf: list[str] = []
+        for line in text.splitlines():
+            heading = re.match(r"^##\s+(.*)$", line)
+            if heading:
+                sections[current] = "\n".join(buf).strip()
+                current, buf = heading.group(1).strip().lower(), []
+            else:
+                buf.append(line)
+        sections[current] = "\n".join(buf).strip()
+        return sections
+
+    @classmethod
+    def title(cls) -> str:
+        return f"{cls.code} {cls.name}"
+
+
+def snippet_body(code: str) -> str:
+    """An example without its import lines, for hover cards."""
+    lines = [ln for ln in code.strip("\n").splitlines() if not re.match(r"^(from|import)\s", ln)]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)

@@ -1,0 +1,654 @@
+"""Experiments, script runs and the run control plane (AML2xx): `command()` jobs.
+
+The submission script is one data flow: the workspace feeds `Experiment`, the
+`ScriptRunConfig` feeds `submit`, the submitted run feeds `get_portal_url`.  Each rule
+declares which of those bindings its v2 form needs, so a fix pulls in the whole group.
+"""
+
+from __future__ import annotations
+
+import ast
+import shlex
+
+import libcst as cst
+
+from ..astutil import literal
+from ..fixes.calls import arg_map, keyword_arg, rebuild_call
+from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+
+EXPERIMENT = "azureml.core.Experiment"
+SRC = "azureml.core.ScriptRunConfig"
+RUN = "azureml.core.Run"
+COMPUTE_KINDS = {"azureml.core.ComputeTarget", "azureml.core.compute.AmlCompute", "azureml.core.compute.ComputeInstance"}
+
+EXPERIMENT_PARAMS = ("workspace", "name")
+SRC_PARAMS = (
+    "source_directory", "script", "arguments", "run_config", "_telemetry_values", "compute_target",
+    "environment", "distributed_job_config", "resume_from", "max_run_duration_seconds", "command",
+    "docker_runtime_config",
+)
+
+ARTICLE_V1 = """\
+from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+
+ws = Workspace.from_config()
+experiment = Experiment(workspace=ws, name="day1-experiment-train")
+config = ScriptRunConfig(source_directory="./src", script="train.py", compute_target="cpu-cluster")
+env = Environment.from_conda_specification(name="pytorch-env", file_path="pytorch-env.yml")
+config.run_config.environment = env
+run = experiment.submit(config)
+print(run.get_portal_url())
+"""
+
+ARTICLE_V2 = """\
+from azure.ai.ml import MLClient, command
+from azure.ai.ml.entities import Environment
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+experiment_name = "day1-experiment-train"
+config = command(code="./src", command="python train.py", compute="cpu-cluster")
+env = Environment(name="pytorch-env", conda_file="pytorch-env.yml", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1")
+config.environment = env
+run = ml_client.jobs.create_or_update(config, experiment_name=experiment_name)
+print(run.studio_url)
+"""
+
+
+def workspace_of(finding) -> object | None:
+    return finding.facts.get("workspace") if finding is not None else None
+
+
+def submitted_run(site, check_kind: bool = True):
+    """The job a control-plane call is on; declares the dependency. Returns (ok, workspace)."""
+    recv = site.receiver
+    if recv is None:
+        return False, None
+    if recv.binding is not None:
+        creator = recv.binding.creator
+        site.require(recv.binding)
+        return creator is not None, workspace_of(creator)
+    if recv.finding is not None:
+        site.require_finding(recv.finding)
+        return True, workspace_of(recv.finding)
+    return False, None
+
+
+class ExperimentConstructor(Rule):
+    """An experiment groups runs.
+
+    ## Migration
+    v2 has no experiment object: the name is passed as `experiment_name=` when the job is
+    created. `experiment = Experiment(ws, "name")` becomes `experiment_name = "name"`, and
+    `experiment.submit(job)` uses it.
+
+    ## Fix safety
+    Safe when every use of the variable is migrated with it (`submit`, `.name`).
+    """
+
+    code = "AML201"
+    name = "experiment"
+    symbols = (EXPERIMENT,)
+    message = "`Experiment` is SDK v1; v2 jobs take `experiment_name=` instead"
+    v2 = 'experiment_name = "..." and ml_client.jobs.create_or_update(job, experiment_name=experiment_name)'
+    url = DOCS["command"]
+    safety = SAFE
+    creates = BindingSpec(EXPERIMENT, mode="rename")
+    before = ARTICLE_V1
+    after = ARTICLE_V2
+
+    def check(self, site):
+        ws_expr = site.arg(0, "workspace")
+        name_expr = site.arg(1, "name")
+        if name_expr is None or site.has_star_args():
+            return Check(MANUAL, "the experiment name is not given as an argument")
+        ws = site.consume(ws_expr)
+        facts = {"workspace": ws, "needs_assignment": True}
+        return Check(self.safety, facts=facts)
+
+    def fix(self, node, ctx):
+        return arg_map(node, EXPERIMENT_PARAMS)["name"].value
+
+
+class ExperimentName(Rule):
+    """The experiment's name.
+
+    ## Migration
+    `experiment.name` becomes the `experiment_name` variable.
+
+    ## Fix safety
+    Safe.
+    """
+
+    code = "AML202"
+    name = "experiment-name"
+    on = "attribute"
+    symbols = (f"{EXPERIMENT}.name",)
+    message = "`Experiment.name` is SDK v1; the v2 code keeps the name in a variable"
+    v2 = "experiment_name"
+    url = DOCS["command"]
+    safety = SAFE
+
+    def check(self, site):
+        b = site.receiver_binding()
+        if b is None or b.creator is None:
+            return Check(MANUAL, "cannot tell which experiment this is")
+        site.require(b)
+        return Check(self.safety, facts={"experiment": b})
+
+    def fix(self, node, ctx):
+        return cst.Name(ctx.name_of(ctx.finding.facts["experiment"]))
+
+
+def _quote(text: str, quote: str) -> str:
+    if quote == '"' and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return repr(text)
+
+
+class ScriptRunConfigRule(Rule):
+    """A script run configuration: what to run, where, in which environment.
+
+    ## Migration
+    `azure.ai.ml.command(...)` (all keyword-only): `source_directory` -> `code`;
+    `script` and `arguments` -> one `command` string that names the interpreter
+    (`"python train.py --lr 0.01"`; Microsoft's sample writes `command="train.py"`, which
+    runs the file as a shell command); `compute_target` -> `compute` (a name: a compute
+    object becomes its `.name`); `environment` stays; `max_run_duration_seconds` ->
+    `timeout`. `run_config`, `distributed_job_config`, `resume_from` and
+    `docker_runtime_config` are migrated by hand for now.
+
+    ## Fix safety
+    Safe for literal scripts and arguments. Variables in `arguments` are written into an
+    f-string without shell quoting, and a missing environment gets v1's default image:
+    both make the fix unsafe.
+    """
+
+    code = "AML203"
+    name = "script-run-config"
+    symbols = (SRC,)
+    message = "`ScriptRunConfig` is SDK v1; build the job with `azure.ai.ml.command(...)`"
+    v2 = 'azure.ai.ml.command(code=..., command="python train.py ...", compute=..., environment=...)'
+    url = DOCS["command"]
+    safety = SAFE
+    creates = BindingSpec(SRC)
+    before = ARTICLE_V1
+    after = ARTICLE_V2
+
+    manual_params = {
+        "run_config": "`run_config` (a RunConfiguration) must be folded into `command(...)` by hand",
+        "distributed_job_config": "`distributed_job_config` becomes `distribution=` and `instance_count=` (not automated yet)",
+        "resume_from": "`resume_from` has no v2 equivalent; pass the checkpoint as an input",
+        "docker_runtime_config": "`docker_runtime_config` becomes `shm_size=`/`docker_args=` (not automated yet)",
+    }
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        for i, p in enumerate(SRC_PARAMS):
+            if p in self.manual_params and site.arg(i, p) is not None:
+                return Check(MANUAL, self.manual_params[p])
+        safety = self.safety
+        notes = []
+        parts = self._command_parts(site)
+        if parts is None:
+            return Check(MANUAL, "the script or its arguments cannot be turned into a command string")
+        if any(kind == "expr" for kind, _ in parts):
+            safety = UNSAFE
+            notes.append("variables in `arguments` are interpolated without shell quoting")
+        compute = site.arg(5, "compute_target")
+        compute_mode = "none"
+        if compute is not None:
+            ok, value = literal(compute)
+            b = site.binding(compute)
+            if ok and isinstance(value, str):
+                compute_mode = "literal"
+            elif b is not None and b.kind in COMPUTE_KINDS:
+                site.consume(compute)
+                compute_mode = "name-attr"
+            else:
+                safety = UNSAFE
+                compute_mode = "pass"
+                notes.append("`compute` must be a compute name in v2; check the variable holds one")
+        env = site.arg(6, "environment")
+        if env is not None:
+            b = site.consume(env)
+            site.require(b)
+            site.require_finding(site.inline(env))
+            if b is None and site.inline(env) is None:
+                safety = UNSAFE
+                notes.append("`environment` must be a v2 Environment or an 'name@label' string")
+        facts = {"parts": parts, "compute_mode": compute_mode, "has_env": env is not None}
+        return Check(safety, "; ".join(notes), facts=facts)
+
+    def _command_parts(self, site) -> list[tuple[str, str]] | None:
+        """The command as literal text pieces and expression sources, or None if unknown."""
+        command = site.arg(10, "command")
+        script = site.arg(1, "script")
+        arguments = site.arg(2, "arguments")
+        if command is not None:
+            if script is not None or arguments is not None:
+                return None
+            ok, value = literal(command)
+            if ok and isinstance(value, str):
+                return [("text", value)]
+            if ok and isinstance(value, (list, tuple)):
+                return [("text", " ".join(shlex.quote(str(x)) for x in value))]
+            return None
+        if script is None:
+            return None
+        parts: list[tuple[str, str]] = [("text", "python ")]
+        ok, value = literal(script)
+        if ok and isinstance(value, str):
+            parts.append(("text", shlex.quote(value)))
+        elif isinstance(script, (ast.Name, ast.Attribute)):
+            parts.append(("expr", site.source(script)))
+        else:
+            return None
+        if arguments is None:
+            return parts
+        ok, value = literal(arguments)
+        if ok and isinstance(value, str):
+            parts.append(("text", " " + value))
+            return parts
+        if not isinstance(arguments, (ast.List, ast.Tuple)):
+            return None
+        for element in arguments.elts:
+            ok, value = literal(element)
+            if ok and not isinstance(value, (list, dict, tuple, set)):
+                parts.append(("text", " " + shlex.quote(str(value))))
+            elif isinstance(element, (ast.Name, ast.Attribute)) and site.binding(element) is None:
+                src = site.source(element)
+                if '"' in src or "'" in src or "\\" in src:
+                    return None
+                parts.append(("text", " "))
+                parts.append(("expr", src))
+            else:
+                return None
+        return parts
+
+    def plan(self, finding, users) -> None:
+        """After analysis: an environment set later (`config.run_config.environment = env`) counts."""
+        if finding.facts.get("has_env") or finding.safety is None:
+            return
+        if any(u.symbol == f"{SRC}.run_config.environment" for u in users):
+            return
+        finding.safety = UNSAFE
+        finding.facts["default_env"] = True
+        finding.message += " (no environment given: v1 used its default image, which the fix names explicitly)"
+
+    def fix(self, node, ctx):
+        quote = '"'
+        script = arg_map(node, SRC_PARAMS).get("script")
+        if script is not None and isinstance(script.value, cst.SimpleString):
+            quote = script.value.quote if script.value.quote in ('"', "'") else '"'
+        command_expr = self._command_expr(ctx.finding.facts["parts"], quote)
+        mode = ctx.finding.facts["compute_mode"]
+
+        def compute(arg: cst.Arg) -> cst.Arg:
+            value = arg.value
+            if mode == "name-attr":
+                value = cst.Attribute(value=value, attr=cst.Name("name"))
+            return keyword_arg("compute", value, arg)
+
+        def command(arg: cst.Arg) -> cst.Arg:
+            return keyword_arg("command", command_expr, arg)
+
+        mapping = {
+            "source_directory": "code",
+            "script": command,
+            "arguments": None,
+            "command": command,
+            "_telemetry_values": None,
+            "compute_target": compute,
+            "environment": "environment",
+            "max_run_duration_seconds": "timeout",
+        }
+        append = []
+        if ctx.finding.facts.get("default_env"):
+            env_cls = ctx.need("azure.ai.ml.entities", "Environment")
+            append.append(keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
+        func = cst.Name(ctx.need("azure.ai.ml", "command"))
+        return rebuild_call(node, func, SRC_PARAMS, mapping, append=append)
+
+    @staticmethod
+    def _command_expr(parts: list[tuple[str, str]], quote: str) -> cst.BaseExpression:
+        if all(kind == "text" for kind, _ in parts):
+            return cst.parse_expression(_quote("".join(text for _, text in parts), quote))
+        body = "".join(
+            text.replace("{", "{{").replace("}", "}}") if kind == "text" else "{" + text + "}" for kind, text in parts
+        )
+        literal_body = _quote(body, quote)
+        return cst.parse_expression("f" + literal_body)
+
+
+class RunConfigAttribute(Rule):
+    """Settings written on a script run's `run_config` after it was created.
+
+    ## Migration
+    The v2 command job has the same settings directly: `config.run_config.environment = env`
+    -> `config.environment = env`; `.target` -> `config.compute`; `.environment_variables`
+    -> `config.environment_variables`; `.node_count` -> `config.set_resources(instance_count=...)`;
+    `.max_run_duration_seconds` -> `config.set_limits(timeout=...)`.
+
+    ## Fix safety
+    Safe, together with the `ScriptRunConfig` it changes.
+    """
+
+    code = "AML204"
+    name = "run-config-attribute"
+    on = "assign"
+    statement_fix = True
+    targets = {
+        "environment": ("attr", "environment"),
+        "target": ("attr", "compute"),
+        "environment_variables": ("attr", "environment_variables"),
+        "node_count": ("call", "set_resources(instance_count={})"),
+        "max_run_duration_seconds": ("call", "set_limits(timeout={})"),
+    }
+    symbols = tuple(f"{SRC}.run_config.{a}" for a in targets)
+    message = "`{symbol}` is SDK v1; set it on the v2 command job"
+    v2 = "job.environment = env / job.compute = ... / job.set_resources(instance_count=...)"
+    url = DOCS["command"]
+    safety = SAFE
+    before = ARTICLE_V1
+    after = ARTICLE_V2
+
+    def check(self, site):
+        stmt = site.stmt
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            return Check(MANUAL, "only a plain assignment can be rewritten")
+        b = site.receiver_binding()
+        if b is None or b.creator is None:
+            return Check(MANUAL, "cannot tell which ScriptRunConfig this is")
+        site.require(b)
+        value = site.consume(stmt.value)
+        site.require(value)
+        site.require_finding(site.inline(stmt.value))
+        return Check(self.safety)
+
+    def fix(self, node, ctx):
+        attr = ctx.finding.symbol.rsplit(".", 1)[1]
+        how, target = self.targets[attr]
+        assert isinstance(node, cst.Assign)
+        config = node.targets[0].target.value.value  # config.run_config.X -> config
+        if how == "attr":
+            return node.with_changes(
+                targets=[node.targets[0].with_changes(target=cst.Attribute(value=config, attr=cst.Name(target)))]
+            )
+        call = cst.parse_expression("_." + target.format("_value"))
+        call = call.with_changes(func=call.func.with_changes(value=config))
+        call = call.with_changes(args=[call.args[0].with_changes(value=node.value)])
+        return cst.Expr(value=call)
+
+
+class ExperimentSubmit(Rule):
+    """Submit a run.
+
+    ## Migration
+    `ml_client.jobs.create_or_update(job, experiment_name=...)` submits the command job and
+    returns a `Job` (not a Run); `tags=` is passed on.
+
+    ## Fix safety
+    Safe when the submitted configuration is a `ScriptRunConfig` migrated in the same fix.
+    HyperDrive, pipeline and AutoML submissions are migrated by hand for now.
+    """
+
+    code = "AML205"
+    name = "experiment-submit"
+    symbols = (f"{EXPERIMENT}.submit",)
+    message = "`Experiment.submit()` is SDK v1; submit with `ml_client.jobs.create_or_update(job, experiment_name=...)`"
+    v2 = "ml_client.jobs.create_or_update(job, experiment_name=...)"
+    url = DOCS["command"]
+    safety = SAFE
+    creates = BindingSpec(RUN, origin="submitted")
+    before = ARTICLE_V1
+    after = ARTICLE_V2
+
+    def check(self, site):
+        if site.has_star_args() or set(site.keywords()) - {"config", "tags"}:
+            return Check(MANUAL, "only `config` and `tags` can be mapped")
+        recv = site.receiver
+        facts: dict = {}
+        if recv is not None and recv.binding is not None and recv.binding.creator is not None:
+            site.require(recv.binding)
+            facts["experiment"] = recv.binding
+            facts["workspace"] = workspace_of(recv.binding.creator)
+        elif recv is not None and recv.finding is not None and isinstance(recv.finding.rule, ExperimentConstructor):
+            site.absorb(recv.finding)
+            facts["workspace"] = workspace_of(recv.finding)
+        else:
+            return Check(MANUAL, "cannot tell which experiment this is")
+        config = site.arg(0, "config")
+        b = site.binding(config)
+        inline = site.inline(config)
+        if b is not None and b.kind == SRC:
+            site.consume(config)
+            site.require(b)
+        elif inline is not None and isinstance(inline.rule, ScriptRunConfigRule):
+            site.require_finding(inline)
+        else:
+            return Check(MANUAL, "only ScriptRunConfig submissions are migrated automatically for now")
+        if facts["workspace"] is None:
+            return Check(MANUAL, "cannot tell which workspace the experiment belongs to")
+        site.require(facts["workspace"])
+        return Check(self.safety, facts=facts)
+
+    def fix(self, node, ctx):
+        params = ("config", "tags")
+        experiment = ctx.finding.facts.get("experiment")
+        if experiment is not None:
+            name_value: cst.BaseExpression = cst.Name(ctx.name_of(experiment))
+        else:
+            inline = node.func.value
+            name_value = arg_map(inline, EXPERIMENT_PARAMS)["name"].value
+        func = cst.parse_expression(f"{ctx.client()}.jobs.create_or_update")
+        return rebuild_call(
+            node,
+            func,
+            params,
+            {"config": lambda a: a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT), "tags": "tags"},
+            append=[keyword_arg("experiment_name", name_value)],
+        )
+
+
+class GetPortalUrl(Rule):
+    """The studio link of a submitted run.
+
+    ## Migration
+    `returned_job.studio_url` (a property).
+
+    ## Fix safety
+    Safe, with the submission it depends on.
+    """
+
+    code = "AML206"
+    name = "run-get-portal-url"
+    symbols = (f"{RUN}.get_portal_url",)
+    origin = "submitted"
+    message = "`Run.get_portal_url()` is SDK v1; use the job's `studio_url`"
+    v2 = "returned_job.studio_url"
+    url = DOCS["command"]
+    safety = SAFE
+    before = ARTICLE_V1
+    after = ARTICLE_V2
+
+    def check(self, site):
+        ok, ws = submitted_run(site)
+        return Check(self.safety if ok else MANUAL, facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        return cst.Attribute(value=node.func.value, attr=cst.Name("studio_url"))
+
+
+class WaitForCompletion(Rule):
+    """Block until a submitted run finishes.
+
+    ## Migration
+    `ml_client.jobs.stream(returned_job.name)` streams the logs and returns when the job
+    reaches a terminal state; it raises when the job fails, like v1's `raise_on_error=True`.
+
+    ## Fix safety
+    Safe with `show_output=True`. Without it the fix is unsafe: `stream` always prints the
+    logs. `raise_on_error=False` is migrated by hand (poll `ml_client.jobs.get(name).status`).
+    """
+
+    code = "AML207"
+    name = "run-wait-for-completion"
+    symbols = (f"{RUN}.wait_for_completion",)
+    origin = "submitted"
+    message = "`Run.wait_for_completion()` is SDK v1; use `ml_client.jobs.stream(job.name)`"
+    v2 = "ml_client.jobs.stream(returned_job.name)"
+    url = DOCS["command"]
+    safety = SAFE
+    before = """\
+from azureml.core import Workspace, Experiment, ScriptRunConfig
+
+ws = Workspace.from_config()
+src = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu", environment="AzureML-sklearn-1.0@latest")
+run = Experiment(ws, "exp").submit(src)
+run.wait_for_completion(show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient, command
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+src = command(code=".", command="python train.py", compute="cpu", environment="AzureML-sklearn-1.0@latest")
+run = ml_client.jobs.create_or_update(src, experiment_name="exp")
+ml_client.jobs.stream(run.name)
+"""
+
+    def check(self, site):
+        ok, ws = submitted_run(site)
+        if not ok or ws is None:
+            return Check(MANUAL, "cannot tell which job or workspace this is")
+        site.require(ws)
+        ok_raise, raise_on_error = literal(site.arg(2, "raise_on_error"))
+        if site.arg(2, "raise_on_error") is not None and not (ok_raise and raise_on_error):
+            return Check(MANUAL, "`raise_on_error=False` has no `stream` equivalent")
+        ok_show, show = literal(site.arg(0, "show_output"))
+        if ok_show and show is True:
+            return Check(SAFE, facts={"workspace": ws})
+        return Check(UNSAFE, "`stream` prints the logs, which v1 did only with show_output=True", facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        run = node.func.value
+        call = cst.parse_expression(f"{ctx.client()}.jobs.stream(_.name)")
+        name = cst.Attribute(value=run, attr=cst.Name("name"))
+        return call.with_changes(args=[cst.Arg(value=name)])
+
+
+class RunId(Rule):
+    """The id of a submitted run.
+
+    ## Migration
+    `returned_job.name` is the job's id in v2.
+
+    ## Fix safety
+    Safe.
+    """
+
+    code = "AML208"
+    name = "run-id"
+    on = "attribute"
+    symbols = (f"{RUN}.id",)
+    origin = "submitted"
+    message = "`Run.id` is SDK v1; a v2 job's id is its `name`"
+    v2 = "returned_job.name"
+    url = DOCS["command"]
+    safety = SAFE
+
+    def check(self, site):
+        ok, ws = submitted_run(site)
+        return Check(self.safety if ok else MANUAL, facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        return node.with_changes(attr=cst.Name("name"))
+
+
+class GetStatus(Rule):
+    """The status of a submitted run.
+
+    ## Migration
+    `ml_client.jobs.get(returned_job.name).status` fetches the current status.
+
+    ## Fix safety
+    Safe.
+    """
+
+    code = "AML209"
+    name = "run-get-status"
+    symbols = (f"{RUN}.get_status",)
+    origin = "submitted"
+    message = "`Run.get_status()` is SDK v1; use `ml_client.jobs.get(job.name).status`"
+    v2 = "ml_client.jobs.get(returned_job.name).status"
+    url = DOCS["command"]
+    safety = SAFE
+
+    def check(self, site):
+        ok, ws = submitted_run(site)
+        if not ok or ws is None:
+            return Check(MANUAL, "cannot tell which job or workspace this is")
+        site.require(ws)
+        return Check(self.safety, facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        run = node.func.value
+        expr = cst.parse_expression(f"{ctx.client()}.jobs.get(_.name).status")
+        get = expr.value
+        get = get.with_changes(args=[cst.Arg(value=cst.Attribute(value=run, attr=cst.Name("name")))])
+        return expr.with_changes(value=get)
+
+
+class GetMetrics(Rule):
+    """Metrics of a finished run, read from the submitting script.
+
+    ## Migration
+    Point MLflow at the workspace (`mlflow.set_tracking_uri(ml_client.workspaces.get(
+    ml_client.workspace_name).mlflow_tracking_uri)`, needs `azureml-mlflow`), then read
+    `mlflow.get_run(returned_job.name).data.metrics`. v1 returned every logged value as a
+    list; MLflow's `data.metrics` holds the last value (use
+    `MlflowClient().get_metric_history(run_id, key)` for all of them).
+
+    ## Fix safety
+    No automatic fix: the result's shape changes.
+    """
+
+    code = "AML210"
+    name = "run-get-metrics"
+    symbols = (f"{RUN}.get_metrics",)
+    origin = "submitted"
+    message = "`Run.get_metrics()` is SDK v1; read metrics with MLflow (`mlflow.get_run(job.name).data.metrics`)"
+    v2 = "mlflow.get_run(returned_job.name).data.metrics"
+    url = DOCS["mlflow"]
+    safety = MANUAL
+
+
+class RunConfigurationRule(Rule):
+    """A reusable run configuration object.
+
+    ## Migration
+    v2 has no RunConfiguration: its settings become arguments of `command(...)`:
+    `target` -> `compute`, `environment` -> `environment`, `node_count` -> `instance_count`,
+    `environment_variables` -> `environment_variables`, `max_run_duration_seconds` -> `timeout`,
+    `docker.shm_size` -> `shm_size`, `mpi`/`pytorch`/`tensorflow` -> `distribution`.
+
+    ## Fix safety
+    No automatic fix yet: the settings are spread over several statements.
+    """
+
+    code = "AML220"
+    name = "run-configuration"
+    symbols = ("azureml.core.RunConfiguration",)
+    message = "`RunConfiguration` is SDK v1; pass its settings to `azure.ai.ml.command(...)`"
+    v2 = "azure.ai.ml.command(compute=..., environment=..., instance_count=..., ...)"
+    url = DOCS["command"]
+    safety = MANUAL
+    creates = BindingSpec("azureml.core.RunConfiguration")
+
+
+RULES = [
+    ExperimentConstructor, ExperimentName, ScriptRunConfigRule, RunConfigAttribute, ExperimentSubmit,
+    GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule,
+]

@@ -1,0 +1,72 @@
+"""Finding and reading the files the CLI is given, without ever crashing on them."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".mypy_cache",
+             ".pytest_cache", ".ruff_cache", "site-packages", ".ipynb_checkpoints"}
+
+
+class SourceError(Exception):
+    """A file that cannot be analysed; the message is one line for the user."""
+
+
+def is_venv(path: str) -> bool:
+    return os.path.exists(os.path.join(path, "pyvenv.cfg")) or os.path.exists(os.path.join(path, "conda-meta"))
+
+
+def walk(paths: list[str]) -> Iterator[str]:
+    """Python files under the given paths, in a stable order. Missing paths raise SourceError."""
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_venv(os.path.join(root, d)))
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        yield os.path.join(root, name) if root != "." or path != "." else name
+        elif os.path.exists(path):
+            yield path
+        else:
+            raise SourceError(f"{path}: no such file or directory")
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+    encoding: str
+    bom: bool
+
+
+def read(path: str) -> SourceFile:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if b"\0" in data:
+        raise SourceError(f"{path}: binary file, skipped")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"{path}: {exc.msg}") from exc
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8-sig" if bom else encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(f"{path}: not valid {encoding} text ({exc.__class__.__name__})") from exc
+    return SourceFile(path, text, "utf-8" if bom else encoding, bom)
+
+
+def write(src: SourceFile, text: str) -> None:
+    data = text.encode(src.encoding)
+    if src.bom:
+        data = codecs.BOM_UTF8 + data
+    with open(src.path, "wb") as fh:
+        fh.write(data)

@@ -1,0 +1,91 @@
+"""Line splitting and column conversion shared by analysis, fixes and the server.
+
+Python's tokenizer, libcst and LSP all agree that lines end at `\\n`, `\\r\\n` or `\\r`
+(unlike `str.splitlines`, which also splits at form feeds and Unicode separators).
+`ast` columns are UTF-8 byte offsets; everything else in this package counts code points.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class Lines:
+    """The lines of a text, with offsets, for position arithmetic."""
+
+    __slots__ = ("text", "starts", "_lines")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for m in _NEWLINE.finditer(text):
+            self.starts.append(m.end())
+        self._lines: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line(self, lineno: int) -> str:
+        """Text of 1-based line `lineno`, without its line ending."""
+        if self._lines is None:
+            self._lines = _NEWLINE.split(self.text)
+        if 1 <= lineno <= len(self._lines):
+            return self._lines[lineno - 1]
+        return ""
+
+    def offset(self, lineno: int, col: int) -> int:
+        """Offset in the text of (1-based line, code-point column)."""
+        if lineno > len(self.starts):
+            return len(self.text)
+        return min(self.starts[lineno - 1] + col, len(self.text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(1-based line, code-point column) of an offset."""
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.starts[lo]
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        """Convert an `ast` UTF-8 byte column to a code-point column."""
+        text = self.line(lineno)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+    def line_end(self, lineno: int) -> int:
+        """Offset just past the last character of a line (before its newline)."""
+        return self.starts[lineno - 1] + len(self.line(lineno))
+
+
+def units(text: str, encoding: str) -> int:
+    """Length of `text` in the code units of an LSP position encoding."""
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-16":
+        if text.isascii():
+            return len(text)
+        return len(text.encode("utf-16-le")) // 2
+    return len(text)
+
+
+def col_from_units(line: str, col_units: int, encoding: str) -> int:
+    """Code-point column for a column in client units (clamped to the line)."""
+    if encoding == "utf-32" or line.isascii():
+        return min(col_units, len(line))
+    count = 0
+    for i, ch in enumerate(line):
+        if count >= col_units:
+            return i
+        count += units(ch, encoding)
+    return len(line)
+
+
+def line_indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
