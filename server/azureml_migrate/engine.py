@@ -63,10 +63,12 @@ def analyze(source: str, settings: Settings = DEFAULT) -> Analysis:
         bindings=analyzer.bindings,
         tree=tree,
     )
+    result.names_in_use = analyzer.names_in_use
+    result.import_refs = {
+        name: [(analyzer.span(n), stmt_id) for n, stmt_id in refs] for name, refs in analyzer.import_refs.items()
+    }
     plan(result, lines, analyzer.names_in_use)
     result.findings = [f for f in result.findings if settings.enabled(f.code)]
-    result.names_in_use = analyzer.names_in_use
-    result.import_refs = {name: [analyzer.span(n) for n in refs] for name, refs in analyzer.import_refs.items()}
     return result
 
 

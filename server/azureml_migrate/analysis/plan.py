@@ -129,12 +129,41 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
         if f.safety is not None:
             f.blocked = blocked
 
+    _plan_imports(analysis)
+
+
+def _plan_imports(analysis: Analysis) -> None:
+    """An import goes away with the fixes of the code that uses it (or at once if unused)."""
+    by_stmt: dict[int, list[Finding]] = {}
+    for g in analysis.findings:
+        if g.rule.on != "import":
+            by_stmt.setdefault(id(g.stmt), []).append(g)
     for f in analysis.findings:
-        if f.rule.on == "import":
-            local = f.facts.get("local")
-            f.safety = "safe" if f.facts.get("unused") else None
-            f.closure = [f] if f.safety else []
-            del local
+        if f.rule.on != "import":
+            continue
+        if f.facts.get("unused"):
+            f.safety, f.closure = "safe", [f]
+            continue
+        refs = analysis.import_refs.get(f.facts.get("local", ""), [])
+        users: list[Finding] = []
+        for ref, stmt_id in refs:
+            owner = None
+            for g in by_stmt.get(stmt_id, ()):
+                if g.absorbed_by is None and g.span.contains(ref) and (owner is None or owner.span.contains(g.span)):
+                    owner = g
+            if owner is None or not owner.fixable:
+                users = []
+                break
+            users.append(owner)
+        if not users:
+            f.safety = None
+            continue
+        closure: dict[int, Finding] = {}
+        for u in users:
+            for g in u.closure:
+                closure[id(g)] = g
+        f.closure = sorted(closure.values(), key=lambda x: (x.span.line, x.span.col))
+        f.safety = "unsafe" if any(g.safety == "unsafe" for g in f.closure) else "safe"
 
 
 def _why_not(g: Finding, origin: Finding, escapes: dict[int, list[Escape]]) -> str | None:

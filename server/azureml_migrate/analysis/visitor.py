@@ -186,7 +186,7 @@ class Analyzer:
         self.module_scope = self.scope
         self.stmt: ast.stmt | None = None
         self._deferred: list[tuple[ast.AST, Scope]] = []
-        self.import_refs: dict[str, list[ast.Name]] = {}  # local import name -> its loads
+        self.import_refs: dict[str, list[tuple[ast.Name, int]]] = {}  # local name -> (load, stmt id)
         self.names_in_use: set[str] = set()
         self.string_names: set[str] = set()  # names assigned a str somewhere (not metrics)
         self.shared_line_stmts: set[int] = set()  # statements sharing a line (`a; b`)
@@ -488,7 +488,7 @@ class Analyzer:
         entry = self.lookup(node.id)
         if isinstance(entry, ImportRef):
             q = entry.qualified
-            self.import_refs.setdefault(node.id, []).append(node)
+            self.import_refs.setdefault(node.id, []).append((node, id(self.stmt)))
             if v1_names.is_v1(q):
                 self.occurrences.append(Occurrence(self.span(node), q))
             return Sym(q)
@@ -570,7 +570,7 @@ class Analyzer:
             node=node,
             stmt=stmt,
             safety=check.safety,
-            message=rule.message.format(symbol=symbol) + (f" ({check.note})" if check.note else ""),
+            message=rule.message.replace("{symbol}", symbol) + (f" ({check.note})" if check.note else ""),
             requires=site.requires + [b for b in check.requires if b not in site.requires],
             requires_findings=site.requires_findings,
             consumes=site.consumes | check.consumes,

@@ -105,7 +105,10 @@ def fix_imports(source: str, needed: set[tuple[str, str | None]], remove: set[st
         out.append(text)
         pos = end
     out.append(source[pos:])
-    return "".join(out)
+    result = "".join(out)
+    if result[:1] in ("\n", "\r") and source[:1] not in ("\n", "\r"):
+        result = result.lstrip("\r\n")  # removed imports at the top leave no blank first line
+    return result
 
 
 def _local(stmt: ast.stmt, alias: ast.alias) -> str:

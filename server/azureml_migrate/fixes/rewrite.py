@@ -184,8 +184,12 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
         text = source[start:end]
         new = rewrite_unit(text, unit, lines.line(unit.first), ctx)
         if new == "":
-            # Drop the lines and their line break.
+            # Drop the lines and their line break, and one of two blank lines left around them.
             end = lines.starts[unit.last] if unit.last < len(lines.starts) else len(source)
+            before_blank = unit.first == 1 or not lines.line(unit.first - 1).strip()
+            after = unit.last + 1
+            if before_blank and after < len(lines.starts) and not lines.line(after).strip():
+                end = lines.starts[after]
         pieces.append((start, end, new))
     out = []
     pos = 0
@@ -206,7 +210,7 @@ def _unused_after(analysis: Analysis, fixed: list[Finding]) -> set[str]:
     spans = [f.span for f in fixed]
     out = set()
     for name, refs in analysis.import_refs.items():
-        if all(any(s.contains(r) for s in spans) for r in refs):
+        if all(any(s.contains(r) for s in spans) for r, _ in refs):
             out.add(name)
     for f in analysis.findings:
         if f.rule.on == "import" and f.facts.get("unused"):

@@ -1,0 +1,36 @@
+"""textDocument/diagnostic (pull) and publishDiagnostics (push): findings as LSP diagnostics."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from ..analysis.model import Finding
+from .convert import to_range
+from .documents import Snapshot
+
+SOURCE = "azureml-migrate"
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+}
+
+
+def diagnostic(snap: Snapshot, f: Finding, encoding: str) -> types.Diagnostic:
+    message = f.message
+    if f.blocked and f.rule.safety is not None:
+        message += f". Not fixed automatically: {f.blocked}"
+    return types.Diagnostic(
+        range=to_range(snap.lines, f.span, encoding),
+        severity=_SEVERITY.get(f.rule.severity, types.DiagnosticSeverity.Warning),
+        code=f.code,
+        code_description=types.CodeDescription(href=f.rule.url),
+        source=SOURCE,
+        message=message,
+        tags=[types.DiagnosticTag.Deprecated],
+        data={"symbol": f.symbol, "fix": f.fix_safety},
+    )
+
+
+def diagnostics(snap: Snapshot, encoding: str) -> list[types.Diagnostic]:
+    return [diagnostic(snap, f, encoding) for f in snap.analysis.visible]

@@ -1,0 +1,231 @@
+"""The language server: documents in, positions converted, engine results out.
+
+Client capabilities are resolved once at `initialize` (position encoding, pull
+diagnostics, lazy code-action edits, versioned edits).  Diagnostics are pulled by clients
+that can and pushed to the others, never both.  Pushes are debounced per document and
+dropped when a newer version has arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..config import DEFAULT, Settings
+from . import code_actions, diagnostics, hover
+from .code_actions import FIX_ALL, MIGRATE, ClientFeatures
+from .convert import encoding_name
+from .documents import Documents, Snapshot
+
+PUSH_DELAY = 0.05  # seconds: coalesces a burst of keystrokes into one analysis
+CLIENT_ONLY_SETTINGS = {"path", "interpreter", "trace"}
+CMD_MIGRATE = "azureml-migrate.migrateFile"
+CMD_REPORT = "azureml-migrate.report"
+
+
+class MigrateServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("azureml-migrate", __version__)
+        self.documents = Documents()
+        self.settings: Settings = DEFAULT
+        self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
+                                     pull_diagnostics=False)
+        self._pending: dict[str, asyncio.Task] = {}
+
+    # -- settings -----------------------------------------------------------------------
+    def apply_settings(self, values: Any) -> None:
+        if not isinstance(values, dict):
+            return
+        values = {k: v for k, v in values.items() if k not in CLIENT_ONLY_SETTINGS}
+        settings, problems = DEFAULT.merged(values)
+        if problems:
+            self.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning,
+                message="azureml-migrate settings: " + "; ".join(problems) + " (defaults kept for these)",
+            ))
+        if settings != self.settings:
+            self.settings = settings
+            self.documents.clear()
+
+    # -- analysis -----------------------------------------------------------------------
+    def snapshot(self, uri: str) -> Snapshot | None:
+        try:
+            doc = self.workspace.get_text_document(uri)
+        except Exception:  # unknown document: nothing to say about it
+            return None
+        return self.documents.get(uri, doc.version, doc.source, self.settings)
+
+    def publish(self, uri: str) -> None:
+        snap = self.snapshot(uri)
+        if snap is None:
+            return
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, version=snap.version, diagnostics=diagnostics.diagnostics(snap, self.client.encoding)))
+
+    def schedule_push(self, uri: str) -> None:
+        if self.client.pull_diagnostics:
+            return
+        task = self._pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self._pending[uri] = asyncio.ensure_future(self._push_later(uri))
+
+    async def _push_later(self, uri: str) -> None:
+        try:
+            await asyncio.sleep(PUSH_DELAY)
+        except asyncio.CancelledError:
+            return
+        self._pending.pop(uri, None)
+        self.publish(uri)
+
+
+server = MigrateServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: MigrateServer, params: types.InitializeParams) -> None:
+    caps = params.capabilities
+    td = caps.text_document
+    action = td.code_action if td else None
+    resolve_props = (action.resolve_support.properties if action and action.resolve_support else []) or []
+    ws = caps.workspace
+    ls.client = ClientFeatures(
+        encoding=encoding_name(ls.workspace.position_encoding),
+        resolve_edit="edit" in resolve_props,
+        document_changes=bool(ws and ws.workspace_edit and ws.workspace_edit.document_changes),
+        pull_diagnostics=bool(td and td.diagnostic),
+    )
+    options = params.initialization_options
+    if isinstance(options, dict):
+        ls.apply_settings(options.get("settings", options))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(ls: MigrateServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict):
+        ls.apply_settings(settings.get("azuremlMigrate", settings.get("azureml-migrate", {})))
+    if ls.client.pull_diagnostics:
+        ls.workspace_diagnostic_refresh(None)
+    else:
+        for uri in list(ls.workspace.text_documents):
+            ls.schedule_push(uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: MigrateServer, params: types.DidOpenTextDocumentParams) -> None:
+    if not ls.client.pull_diagnostics:
+        ls.publish(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: MigrateServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule_push(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: MigrateServer, params: types.DidSaveTextDocumentParams) -> None:
+    pass
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: MigrateServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls._pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.documents.forget(uri)
+    if not ls.client.pull_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="azureml-migrate", inter_file_dependencies=False, workspace_diagnostics=False),
+)
+def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    result_id = f"{snap.version}:{hash(ls.settings)}"
+    if params.previous_result_id == result_id:
+        return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+    return types.RelatedFullDocumentDiagnosticReport(
+        items=diagnostics.diagnostics(snap, ls.client.encoding), result_id=result_id)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL, MIGRATE], resolve_provider=True),
+)
+def code_action(ls: MigrateServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    return code_actions.actions(snap, params, ls.client, ls.settings) or None
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+def code_action_resolve(ls: MigrateServer, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    snap = ls.snapshot(data.get("uri", ""))
+    if snap is None:
+        return action
+    return code_actions.resolve(snap, action, ls.client, ls.settings)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: MigrateServer, params: types.HoverParams) -> types.Hover | None:
+    snap = ls.snapshot(params.text_document.uri)
+    if snap is None:
+        return None
+    return hover.hover(snap, params.position, ls.client.encoding)
+
+
+def _arg(args: Any) -> dict:
+    if isinstance(args, list) and args and isinstance(args[0], dict):
+        return args[0]
+    return {}
+
+
+@server.command(CMD_MIGRATE)
+async def migrate_file(ls: MigrateServer, *args: Any) -> dict:
+    arg = _arg(list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args))
+    snap = ls.snapshot(arg.get("uri", ""))
+    if snap is None:
+        return {"changed": False, "message": "azureml-migrate: that document is not open"}
+    if arg.get("version") is not None and arg["version"] != snap.version:
+        return {"changed": False, "message": "azureml-migrate: the document changed; run the command again"}
+    try:
+        text = code_actions.new_text(snap, "migrate", None, ls.settings)
+    except code_actions.FixError as exc:
+        return {"changed": False, "message": f"azureml-migrate: {exc}"}
+    if text == snap.analysis.source:
+        return {"changed": False}
+    edit = code_actions.workspace_edit(snap, text, ls.client)
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
+        edit=edit, label="Migrate file to Azure ML SDK v2"))
+    return {"changed": bool(result and result.applied)}
+
+
+@server.command(CMD_REPORT)
+def report(ls: MigrateServer, *args: Any) -> dict:
+    arg = _arg(list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args))
+    snap = ls.snapshot(arg.get("uri", ""))
+    if snap is None:
+        return {"markdown": "This document is not open in the azureml-migrate server."}
+    from ..report import markdown_for
+
+    return {"markdown": markdown_for([(arg.get("uri", ""), snap.analysis)])}
+
+
+def start() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    server.start_io()
