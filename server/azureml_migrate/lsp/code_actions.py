@@ -126,12 +126,12 @@ def _lazy(snap, title, kind, what, key, client, settings, diagnostics=None, pref
 def resolve(snap: Snapshot, action: types.CodeAction, client: ClientFeatures, settings: Settings) -> types.CodeAction:
     data = action.data or {}
     if data.get("version") is not None and snap.version != data["version"]:
-        action.disabled = types.CodeActionDisabledType(reason="The document changed; ask for code actions again.")
+        action.disabled = types.CodeActionDisabled(reason="The document changed; ask for code actions again.")
         return action
     try:
         action.edit = workspace_edit(snap, new_text(snap, data["what"], data.get("key"), settings), client)
     except FixError as exc:
-        action.disabled = types.CodeActionDisabledType(reason=str(exc))
+        action.disabled = types.CodeActionDisabled(reason=str(exc))
     return action
 
 
