@@ -9,11 +9,11 @@ the style of the existing ones.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import Any, Union
 
-import libcst as cst
+from .lazy import cst
 
-Mapped = Union[str, None, Callable[[cst.Arg], Union[cst.Arg, None]]]
+Mapped = Union[str, None, Callable[[Any], Any]]  # v2 keyword, drop, or Arg -> Arg | None
 
 
 def parse_expr(code: str) -> cst.BaseExpression:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import libcst as cst
+from .lazy import cst
 
 from ..analysis.model import Binding, Finding
 from ..config import Settings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..fixes.lazy import cst
 
 from ..astutil import literal
 from ..fixes.calls import keyword_arg, rebuild_call

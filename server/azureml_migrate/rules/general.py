@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from ..fixes.lazy import cst
 
 from .base import DOCS, MANUAL, SAFE, Check, Rule
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import shlex
 
-import libcst as cst
+from ..fixes.lazy import cst
 
 from ..astutil import literal
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import posixpath
 
-import libcst as cst
+from ..fixes.lazy import cst
 
 from ..astutil import is_number_expr, is_string_expr, literal
 from ..fixes.calls import arg_map, keyword_arg

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from ..fixes.lazy import cst
 
 from ..fixes.calls import arg_map, rebuild_call
 from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
