@@ -67,7 +67,9 @@ def test_submission_variants_map_every_parameter(tmp_path):
     (project / "src").mkdir(parents=True)
     shutil.copy(FIXTURES / "submit_variants.before.py", project / "submit.py")
     assert cli("fix", "--unsafe-fixes", "submit.py", cwd=project).returncode == 0
-    record = run_submission_script((project / "submit.py").read_text(), project)
+    # The registered environment is referenced by name and label, as the service would resolve it.
+    responses = {("environments", "get"): lambda *args, **kwargs: "AzureML-pytorch@latest"}
+    record = run_submission_script((project / "submit.py").read_text(), project, responses=responses)
     (client,) = record.client_args
     assert client["via"] == "MLClient"
     assert (client["subscription_id"], client["resource_group_name"], client["workspace_name"]) == ("sub", "rg", "ws")

@@ -116,6 +116,7 @@ class Analysis:
     syntax_error: str | None = None
     syntax_error_span: Span | None = None
     names_in_use: set[str] = field(default_factory=set)
+    block_of: dict[int, tuple[list[ast.stmt], int]] = field(default_factory=dict)
     # v1 import name -> its uses: (span, id of the enclosing statement)
     import_refs: dict[str, list[tuple[Span, int]]] = field(default_factory=dict)
 

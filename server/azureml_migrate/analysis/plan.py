@@ -79,11 +79,12 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
             f = consumer.get(id(ref))
             if f is not None and f is not b.creator:
                 users[id(b)].append(outermost(f))
+        users[id(b)] = list({id(u): u for u in users[id(b)]}.values())
 
     for b in analysis.bindings:
         hook = getattr(b.creator.rule, "plan", None) if b.creator else None
         if hook is not None:
-            hook(b.creator, users[id(b)])
+            hook(b.creator, users[id(b)], analysis)
 
     escapes: dict[int, list[Escape]] = {}
     for e in analysis.escapes:

@@ -191,6 +191,7 @@ class Analyzer:
         self.string_names: set[str] = set()  # names assigned a str somewhere (not metrics)
         self.shared_line_stmts: set[int] = set()  # statements sharing a line (`a; b`)
         self.sole_stmts: set[int] = set()  # the only statement of their block
+        self.block_of: dict[int, tuple[list[ast.stmt], int]] = {}  # statement -> (its block, index)
 
     # -- driver ---------------------------------------------------------------------
     def run(self) -> None:
@@ -245,7 +246,8 @@ class Analyzer:
         if len(body) == 1:
             self.sole_stmts.add(id(body[0]))
         previous: ast.stmt | None = None
-        for stmt in body:
+        for index, stmt in enumerate(body):
+            self.block_of[id(stmt)] = (body, index)
             if previous is not None and previous.end_lineno == stmt.lineno:
                 self.shared_line_stmts.update((id(previous), id(stmt)))
             self.visit_stmt(stmt)

@@ -19,6 +19,8 @@ class FixContext:
     finding: Finding | None = None
     # (module, name) pairs to import: name None means `import module`.
     imports: set[tuple[str, str | None]] = field(default_factory=set)
+    copying: bool = False  # building a moved copy of a statement (see rewrite.moved_statement)
+    applying: list[Finding] = field(default_factory=list)  # every finding this fix applies
 
     # -- imports ---------------------------------------------------------------------
     def need(self, module: str, name: str | None = None) -> str:

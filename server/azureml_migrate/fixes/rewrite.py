@@ -124,6 +124,13 @@ class _UnitTransformer(cst.CSTTransformer):
         return updated.with_changes(body=out)
 
 
+def is_statement_fix(f: Finding, ctx: FixContext) -> bool:
+    """Rewrites its whole statement (removes it, or turns it into another statement)."""
+    if f.facts.get("moved_to") is not None:
+        return not ctx.copying  # the statement moves: removed here, rebuilt where it lands
+    return f.rule.statement_fix
+
+
 def _key_of(f: Finding, offset: int) -> tuple:
     s = f.span
     return (s.line - offset, s.col, s.end_line - offset, s.end_col)
@@ -150,7 +157,7 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
     renames: dict[tuple, str] = {}
     for f in unit.findings:
         stmt_key = (*_key_of_stmt(f, ctx, offset), type(f.stmt).__name__)
-        if f.rule.statement_fix:
+        if is_statement_fix(f, ctx):
             statement_targets[stmt_key] = f
         else:
             targets[(*_key_of(f, offset), type(f.node).__name__)] = f
@@ -171,12 +178,32 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
     return out[:-1] if out.endswith("\n") else out
 
 
+def moved_statement(f: Finding, ctx: FixContext):
+    """`f`'s whole statement, rewritten, for the place it moves to.
+
+    Used when a v1 object was configured after construction in a way v2 only accepts at
+    construction (`config.run_config.environment = env` must become `command(...,
+    environment=env)`): the construction moves down to the last such statement.
+    """
+    stmt = f.stmt
+    findings = [g for g in ctx.applying if g.stmt is stmt]
+    unit = Unit(stmt.lineno, stmt.end_lineno or stmt.lineno, findings)
+    lines = ctx.lines
+    text = lines.text[lines.starts[unit.first - 1]:lines.line_end(unit.last)]
+    outer, ctx.copying = ctx.finding, True
+    try:
+        new = rewrite_unit(text, unit, lines.line(unit.first), ctx)
+    finally:
+        ctx.copying, ctx.finding = False, outer
+    return cst.parse_statement(new.lstrip(" \t") + "\n").body[0]
+
+
 def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> str:
     """The text with the fixes of `findings` (closures already included) applied."""
     source = analysis.source
     lines = Lines(source)
-    ctx = FixContext(settings=settings, names_in_use=set(analysis.names_in_use), lines=lines)
     todo = [f for f in findings if f.rule.on != "import"]
+    ctx = FixContext(settings=settings, names_in_use=set(analysis.names_in_use), lines=lines, applying=todo)
     pieces: list[tuple[int, int, str]] = []
     for unit in units_for(todo, lines):
         start = lines.starts[unit.first - 1]

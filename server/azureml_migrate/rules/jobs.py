@@ -47,9 +47,8 @@ from azure.identity import DefaultAzureCredential
 
 ml_client = MLClient.from_config(DefaultAzureCredential())
 experiment_name = "day1-experiment-train"
-config = command(code="./src", command="python train.py", compute="cpu-cluster")
 env = Environment(name="pytorch-env", conda_file="pytorch-env.yml", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1")
-config.environment = env
+config = command(code="./src", command="python train.py", compute="cpu-cluster", environment=env)
 run = ml_client.jobs.create_or_update(config, experiment_name=experiment_name)
 print(run.studio_url)
 """
@@ -138,6 +137,35 @@ class ExperimentName(Rule):
 
     def fix(self, node, ctx):
         return cst.Name(ctx.name_of(ctx.finding.facts["experiment"]))
+
+
+def _fold_problem(finding, writes, analysis) -> str | None:
+    """Why the writes cannot be folded into the construction, or None."""
+    block, index = analysis.block_of.get(id(finding.stmt), (None, -1))
+    if block is None or not isinstance(finding.stmt, ast.Assign):
+        return "the ScriptRunConfig is not a plain assignment"
+    positions = []
+    for w in writes:
+        wb, wi = analysis.block_of.get(id(w.stmt), (None, -1))
+        if wb is not block or wi <= index:
+            return "the setting is not written after the ScriptRunConfig in the same block"
+        if not isinstance(w.stmt.value, (ast.Name, ast.Constant, ast.Attribute, ast.Dict)) or w.stmt.value is None:
+            return "the value is not a plain name or literal"
+        positions.append(wi)
+    last = max(positions)
+    needed = {n.id for n in ast.walk(finding.stmt.value) if isinstance(n, ast.Name)}
+    written = {id(w.stmt) for w in writes}
+    binding = finding.creates
+    for stmt in block[index + 1:last + 1]:
+        if id(stmt) in written:
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name):
+                if binding is not None and node.id == binding.name:
+                    return f"`{binding.name}` is used before the last setting"
+                if isinstance(node.ctx, ast.Store) and node.id in needed:
+                    return f"`{node.id}` changes before the last setting"
+    return None
 
 
 def _quote(text: str, quote: str) -> str:
@@ -267,17 +295,41 @@ class ScriptRunConfigRule(Rule):
                 return None
         return parts
 
-    def plan(self, finding, users) -> None:
-        """After analysis: an environment set later (`config.run_config.environment = env`) counts."""
+    def plan(self, finding, users, analysis) -> None:
+        """After analysis: fold `config.run_config.X = v` writes into `command(...)`.
+
+        v2 validates a command job's environment at construction: setting
+        `job.environment` afterwards is rejected on submission. So the construction
+        moves down to the last such write, where every value it needs is defined.
+        """
+        writes = [u for u in users if isinstance(u.rule, RunConfigAttribute)
+                  and u.symbol.rsplit(".", 1)[1] in RunConfigAttribute.folded and u.safety is not None]
+        if writes:
+            reason = _fold_problem(finding, writes, analysis)
+            if reason is None:
+                writes.sort(key=lambda w: w.span.line)
+                finding.facts["fold"] = [
+                    (RunConfigAttribute.folded[w.symbol.rsplit(".", 1)[1]], w) for w in writes
+                ]
+                finding.facts["moved_to"] = writes[-1]
+                for w in writes:
+                    w.facts["fold_into"] = finding
+                writes[-1].facts["carry"] = finding
+            else:
+                for w in writes:
+                    w.safety = None
+                    w.message += f" (pass it to command(...) by hand: {reason})"
         if finding.facts.get("has_env") or finding.safety is None:
             return
-        if any(u.symbol == f"{SRC}.run_config.environment" for u in users):
+        if any(kw == "environment" for kw, _ in finding.facts.get("fold", [])):
             return
         finding.safety = UNSAFE
         finding.facts["default_env"] = True
         finding.message += " (no environment given: v1 used its default image, which the fix names explicitly)"
 
     def fix(self, node, ctx):
+        if not ctx.copying and ctx.finding.facts.get("moved_to") is not None:
+            return cst.RemovalSentinel.REMOVE  # rebuilt at the last folded write (see plan)
         quote = '"'
         script = arg_map(node, SRC_PARAMS).get("script")
         if script is not None and isinstance(script.value, cst.SimpleString):
@@ -304,7 +356,8 @@ class ScriptRunConfigRule(Rule):
             "environment": "environment",
             "max_run_duration_seconds": "timeout",
         }
-        append = []
+        append = [keyword_arg(kw, cst.parse_expression(write.facts["value"])) for kw, write in
+                  ctx.finding.facts.get("fold", [])]
         if ctx.finding.facts.get("default_env"):
             env_cls = ctx.need("azure.ai.ml.entities", "Environment")
             append.append(keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
@@ -326,29 +379,35 @@ class RunConfigAttribute(Rule):
     """Settings written on a script run's `run_config` after it was created.
 
     ## Migration
-    The v2 command job has the same settings directly: `config.run_config.environment = env`
-    -> `config.environment = env`; `.target` -> `config.compute`; `.environment_variables`
-    -> `config.environment_variables`; `.node_count` -> `config.set_resources(instance_count=...)`;
-    `.max_run_duration_seconds` -> `config.set_limits(timeout=...)`.
+    `environment`, `target` and `environment_variables` become arguments of
+    `command(...)`: v2 checks the environment when the job is built, and a job whose
+    `environment` is assigned afterwards is rejected on submission. The fix therefore
+    builds the command job where the last of these settings was written. `.node_count`
+    -> `job.set_resources(instance_count=...)`; `.max_run_duration_seconds` ->
+    `job.set_limits(timeout=...)`.
 
     ## Fix safety
-    Safe, together with the `ScriptRunConfig` it changes.
+    Safe, together with the `ScriptRunConfig` it changes, when nothing uses the
+    configuration between its construction and the setting.
     """
 
     code = "AML204"
     name = "run-config-attribute"
     on = "assign"
     statement_fix = True
+    # Passed to command(...) (the construction moves here); v2 rejects them set later.
+    folded = {"environment": "environment", "target": "compute", "environment_variables": "environment_variables"}
+    # Set on the job object after construction.
     targets = {
-        "environment": ("attr", "environment"),
-        "target": ("attr", "compute"),
-        "environment_variables": ("attr", "environment_variables"),
+        "environment": None,
+        "target": None,
+        "environment_variables": None,
         "node_count": ("call", "set_resources(instance_count={})"),
         "max_run_duration_seconds": ("call", "set_limits(timeout={})"),
     }
     symbols = tuple(f"{SRC}.run_config.{a}" for a in targets)
     message = "`{symbol}` is SDK v1; set it on the v2 command job"
-    v2 = "job.environment = env / job.compute = ... / job.set_resources(instance_count=...)"
+    v2 = "command(..., environment=env, compute=...) / job.set_resources(instance_count=...)"
     url = DOCS["command"]
     safety = SAFE
     before = ARTICLE_V1
@@ -365,17 +424,19 @@ class RunConfigAttribute(Rule):
         value = site.consume(stmt.value)
         site.require(value)
         site.require_finding(site.inline(stmt.value))
-        return Check(self.safety)
+        facts = {"value": site.source(stmt.value), "sole": id(stmt) in site.analyzer.sole_stmts}
+        return Check(self.safety, facts=facts)
 
     def fix(self, node, ctx):
+        from ..fixes.rewrite import moved_statement
+
+        if ctx.finding.facts.get("carry") is not None:
+            return moved_statement(ctx.finding.facts["carry"], ctx)
+        if ctx.finding.facts.get("fold_into") is not None:
+            return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
         attr = ctx.finding.symbol.rsplit(".", 1)[1]
-        how, target = self.targets[attr]
-        assert isinstance(node, cst.Assign)
+        _, target = self.targets[attr]
         config = node.targets[0].target.value.value  # config.run_config.X -> config
-        if how == "attr":
-            return node.with_changes(
-                targets=[node.targets[0].with_changes(target=cst.Attribute(value=config, attr=cst.Name(target)))]
-            )
         call = cst.parse_expression("_." + target.format("_value"))
         call = call.with_changes(func=call.func.with_changes(value=config))
         call = call.with_changes(args=[call.args[0].with_changes(value=node.value)])
