@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     fix = sub.add_parser("fix", help="rewrite SDK v1 code (safe fixes unless --unsafe-fixes)")
     common(fix)
+    sub.add_parser("rules", help="print the rule catalog as a Markdown table")
     lsp = sub.add_parser("lsp", help="run the language server on stdio")
     lsp.add_argument("--stdio", action="store_true", help="accepted for vscode-languageclient (stdio is the default)")
     return p
@@ -66,6 +67,11 @@ def run(argv: list[str] | None = None) -> int:
         from .lsp.server import start
 
         start()
+        return 0
+    if args.command == "rules":
+        from .docs import rules_table
+
+        print(rules_table())
         return 0
     settings = _settings(args)
     try:

@@ -1,0 +1,45 @@
+"""The VS Code client's own unit tests and type check (Node's test runner), from pytest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CLIENT = Path(__file__).resolve().parent.parent / "vscode-client"
+
+
+def _npm() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        if os.environ.get("CI"):
+            pytest.fail("npm is required in CI")
+        pytest.skip("npm is not installed")
+    return npm
+
+
+def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([_npm(), *args], cwd=CLIENT, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def installed():
+    lock = CLIENT / "package-lock.json"
+    marker = CLIENT / "node_modules" / ".package-lock.json"
+    if not marker.exists() or marker.stat().st_mtime < lock.stat().st_mtime:
+        result = run("ci", "--no-audit", "--no-fund")
+        assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_typecheck(installed):
+    result = run("run", "typecheck")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_unit_tests(installed):
+    result = run("test")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "# fail 0" in result.stdout
