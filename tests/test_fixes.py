@@ -105,7 +105,7 @@ SMALL_PAIRS = {
         'env.python.user_managed_dependencies = False\n',
         'from azure.ai.ml.entities import Environment\n'
         'env = Environment(name="e", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1")\n'
-        'env.conda_file = {"channels": ["conda-forge"], "dependencies": ["python=3.9", "pip", {"pip": ["numpy"]}]}\n',
+        'env.conda_file = {"channels": ["anaconda", "conda-forge"], "dependencies": ["python=3.10.18", "pip", {"pip": ["numpy"]}]}\n',
     ),
 }
 

@@ -246,32 +246,33 @@ class CondaDependenciesCreate(Rule):
 
     ## Migration
     v2's `Environment(conda_file=...)` accepts a dict with the same content as a conda
-    YAML: `{"channels": ["conda-forge"], "dependencies": ["python=3.10", *conda_packages,
-    "pip", {"pip": pip_packages}]}`.
+    YAML. The fix writes what v1 generated: channels `anaconda` and `conda-forge`,
+    `python=<python_version>` (v1's default is 3.10.18), the conda packages, and a `pip:`
+    section with the pip packages.
 
     ## Fix safety
-    Unsafe: v1 also pinned `azureml-*` packages to the SDK's version and added
-    `azureml-defaults` when no pip packages were given; the dict has only what the code
-    names. Add `mlflow` and `azureml-mlflow` if the job logs with MLflow.
+    Unsafe: v1 added `azureml-defaults` when no pip packages were given, and the dict
+    has only what the code names. Add `mlflow` and `azureml-mlflow` if the job logs with
+    MLflow. (`pin_sdk_version` pins nothing in azureml-core 1.61 and is dropped.)
     """
 
     code = "AML306"
     name = "conda-dependencies-create"
     symbols = (f"{CONDA}.create",)
     message = "`CondaDependencies.create()` is SDK v1; pass a conda dict or YAML file as `conda_file=`"
-    v2 = 'Environment(conda_file={"dependencies": ["python=3.10", "pip", {"pip": [...]}]}, image=...)'
+    v2 = 'Environment(conda_file={"channels": [...], "dependencies": ["python=3.10", "pip", {"pip": [...]}]}, image=...)'
     url = DOCS["environment"]
     safety = UNSAFE
     creates = BindingSpec(CONDA)
     params = ("pip_indexurl", "pip_packages", "conda_packages", "python_version", "pin_sdk_version")
-    default_python = "3.9"
+    default_python = "3.10.18"  # azureml-core 1.61's PYTHON_DEFAULT_VERSION
     before = """\
 from azureml.core.conda_dependencies import CondaDependencies
 
 cd = CondaDependencies.create(pip_packages=["scikit-learn"], python_version="3.10")
 """
     after = """\
-cd = {"channels": ["conda-forge"], "dependencies": ["python=3.10", "pip", {"pip": ["scikit-learn"]}]}
+cd = {"channels": ["anaconda", "conda-forge"], "dependencies": ["python=3.10", "pip", {"pip": ["scikit-learn"]}]}
 """
 
     def check(self, site):
@@ -304,7 +305,9 @@ cd = {"channels": ["conda-forge"], "dependencies": ["python=3.10", "pip", {"pip"
         pip = values.get("pip_packages")
         if pip is not None:
             deps += ['"pip"', '{"pip": ' + module.code_for_node(pip) + "}"]
-        return cst.parse_expression('{"channels": ["conda-forge"], "dependencies": [' + ", ".join(deps) + "]}")
+        return cst.parse_expression(
+            '{"channels": ["anaconda", "conda-forge"], "dependencies": [' + ", ".join(deps) + "]}"
+        )
 
 
 class EnvironmentAttribute(Rule):

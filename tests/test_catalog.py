@@ -1,0 +1,197 @@
+"""The catalog against the real packages.
+
+v1: every symbol a rule matches exists in azureml-core (snapshot generated from the real
+package: tests/signatures), and every rule's v1 positional order is the real one.
+v2: every name, keyword and attribute the fixes emit (in every rule example and fixture
+output) exists in the installed azure-ai-ml / azure-identity / mlflow.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("azure.ai.ml")
+pytest.importorskip("mlflow")
+
+from azureml_migrate.config import DEFAULT, V1_DEFAULT_CPU_IMAGE  # noqa: E402
+from azureml_migrate.engine import analyze, fix_all  # noqa: E402
+from azureml_migrate.rules.environments import CondaDependenciesCreate  # noqa: E402
+from azureml_migrate.rules import jobs, run_logging  # noqa: E402
+from azureml_migrate.rules.registry import ALL  # noqa: E402
+from tests.support.signatures import (  # noqa: E402
+    v1_exists,
+    v1_fact,
+    v1_param_names,
+    v2_accepts_keyword,
+    v2_exists,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MATCHING = [r for r in ALL if r.symbols]
+
+# Attributes v1 sets in __init__ (not visible as class members): proven by the constructor parameter.
+ATTRIBUTE_TYPES = {
+    "azureml.core.ScriptRunConfig.run_config": "azureml.core.RunConfiguration",
+    "azureml.core.Environment.docker": "azureml.core.environment.DockerSection",
+    "azureml.core.Environment.python": "azureml.core.environment.PythonSection",
+}
+
+
+def _v1_symbol_exists(symbol: str) -> bool:
+    if symbol in ("azureml.core.VERSION", "azureml.core.__version__"):
+        return v1_fact("azureml.core.VERSION") is not None
+    if v1_exists(symbol):
+        return True
+    head, _, last = symbol.rpartition(".")
+    if head in ATTRIBUTE_TYPES:
+        owner, _, attr = head.rpartition(".")
+        owned = v1_exists(head) or attr in v1_param_names(owner)
+        return owned and v1_exists(f"{ATTRIBUTE_TYPES[head]}.{last}")
+    return False
+
+
+@pytest.mark.parametrize("rule", MATCHING, ids=lambda r: r.code)
+def test_v1_symbols_exist(rule):
+    missing = [s for s in rule.symbols if not _v1_symbol_exists(s)]
+    assert missing == []
+
+
+POSITIONAL = [
+    (r, r.symbols[0], r.params) for r in ALL if getattr(r, "params", None) and r.on == "call"
+] + [
+    (jobs.ScriptRunConfigRule, "azureml.core.ScriptRunConfig", jobs.SRC_PARAMS),
+    (jobs.ExperimentConstructor, "azureml.core.Experiment", jobs.EXPERIMENT_PARAMS),
+]
+
+
+@pytest.mark.parametrize("rule,symbol,params", POSITIONAL, ids=lambda x: getattr(x, "code", None) or "")
+def test_v1_positional_order(rule, symbol, params):
+    real = v1_param_names(symbol)
+    assert real[: len(params)] == list(params), f"{symbol}: rule assumes {params}, azureml-core has {real}"
+
+
+def test_v1_facts_used_by_fixes():
+    assert v1_fact("azureml.core.environment.DEFAULT_CPU_IMAGE") == V1_DEFAULT_CPU_IMAGE
+    assert v1_fact("azureml.core.conda_dependencies.PYTHON_DEFAULT_VERSION") == CondaDependenciesCreate.default_python
+
+
+def test_conda_dependencies_dict_matches_what_v1_generated():
+    """The fix's dict has v1's channels, python and packages (v1's pip index options point
+    at PyPI, pip's default, and are left out)."""
+    case = v1_fact("CondaDependencies.create")["azureml_pip_packages_pinned"]
+    source = ("from azureml.core.conda_dependencies import CondaDependencies\n"
+              f"cd = CondaDependencies.create(pip_packages={case['pip_packages']!r})\n")
+    out, _ = fix_all(analyze(source), DEFAULT, True)
+    generated = ast.literal_eval(out.split("cd = ", 1)[1])
+    v1 = case["dict"]
+    assert generated["channels"] == v1["channels"]
+    v1_pip = [p for p in v1["dependencies"][1]["pip"] if not p.startswith("--")]
+    assert generated["dependencies"] == [v1["dependencies"][0], "pip", {"pip": v1_pip}]
+    # run.log's third positional parameter is a description, not MLflow's step.
+    assert v1_param_names("azureml.core.Run.log")[:4] == ["name", "value", "description", "step"]
+    assert run_logging.Log.params == ("name", "value", "description", "step")
+
+
+# -- v2 ---------------------------------------------------------------------------------
+
+# What calls return, for following `x = call(...)` to `x.attr` in emitted code.
+RETURNS = {
+    "azure.ai.ml.MLClient": "azure.ai.ml.MLClient",
+    "azure.ai.ml.MLClient.from_config": "azure.ai.ml.MLClient",
+    "azure.ai.ml.command": "azure.ai.ml.entities.Command",
+    "azure.ai.ml.entities.Environment": "azure.ai.ml.entities.Environment",
+    "azure.ai.ml.MLClient.jobs.create_or_update": "azure.ai.ml.entities.Job",
+    "azure.ai.ml.MLClient.environments.get": "azure.ai.ml.entities.Environment",
+    "azure.ai.ml.MLClient.jobs.get": "azure.ai.ml.entities.Job",
+    "azure.ai.ml.MLClient.workspaces.get": "azure.ai.ml.entities.Workspace",
+    "mlflow.active_run": "mlflow.entities.Run",
+}
+
+
+class EmittedApiChecker(ast.NodeVisitor):
+    """Resolves names in migrated code and records every v2 reference it makes."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.checked = 0
+
+    def resolve(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Name):
+            return self.names.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            target = self.resolve(node.func)
+            return RETURNS.get(target) if target else None
+        return None
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for a in node.names:
+            if a.asname:
+                self.names[a.asname] = a.name
+            else:
+                self.names[a.name.split(".")[0]] = a.name.split(".")[0]
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        for a in node.names:
+            self.names[a.asname or a.name] = f"{node.module}.{a.name}"
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        typ = self.resolve(node.value) if isinstance(node.value, ast.Call) else None
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                if typ and (typ.startswith("azure.") or typ.startswith("mlflow")):
+                    self.names[t.id] = typ
+                else:
+                    self.names.pop(t.id, None)
+            else:
+                self.visit(t)
+
+    def _v2(self, dotted: str | None) -> bool:
+        return bool(dotted) and dotted.startswith(("azure.ai.ml", "azure.identity", "mlflow"))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        target = self.resolve(node.func)
+        if self._v2(target):
+            self.checked += 1
+            if not v2_exists(target):
+                self.problems.append(f"{target} does not exist")
+            for kw in node.keywords:
+                if kw.arg and not v2_accepts_keyword(target, kw.arg):
+                    self.problems.append(f"{target} has no keyword {kw.arg!r}")
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        target = self.resolve(node)
+        if self._v2(target) and isinstance(node.ctx, (ast.Load, ast.Store)):
+            self.checked += 1
+            if not v2_exists(target):
+                self.problems.append(f"{target} does not exist")
+        self.generic_visit(node)
+
+
+EMITTED = {f"{r.code}-example": r.after for r in ALL if r.after} | {
+    p.name: p.read_text() for p in sorted(FIXTURES.glob("*.after.py"))
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMITTED))
+def test_emitted_v2_names_and_keywords_exist(name):
+    checker = EmittedApiChecker()
+    checker.visit(ast.parse(EMITTED[name]))
+    assert checker.problems == []
+
+
+def test_checker_sees_the_important_calls():
+    checker = EmittedApiChecker()
+    checker.visit(ast.parse(jobs.ARTICLE_V2))
+    assert checker.checked >= 6 and checker.problems == []
+    bad = EmittedApiChecker()
+    bad.visit(ast.parse("from azure.ai.ml import command\ncommand(compute_target='x')\n"))
+    assert bad.problems == ["azure.ai.ml.command has no keyword 'compute_target'"]
