@@ -116,3 +116,17 @@ def test_small_pair(name):
     out = migrate(before)
     assert out == after
     assert migrate(out) == out
+
+
+def test_position_fallback_gives_the_same_result(monkeypatch):
+    """When pairing libcst nodes with ast nodes by order is in doubt, positions are used."""
+    from azureml_migrate.fixes import rewrite
+
+    expected = {p: migrate(p.read_text()) for p in FIXTURE_PAIRS}
+
+    def refuse(self, node):
+        raise rewrite._Unpaired
+
+    monkeypatch.setattr(rewrite.OrdinalKeys, "see", refuse)
+    for p, out in expected.items():
+        assert migrate(p.read_text()) == out

@@ -65,6 +65,7 @@ def analyze(source: str, settings: Settings = DEFAULT) -> Analysis:
     )
     result.names_in_use = analyzer.names_in_use
     result.block_of = analyzer.block_of
+    result.import_stmts = analyzer.import_stmts
     result.import_refs = {
         name: [(analyzer.span(n), stmt_id) for n, stmt_id in refs] for name, refs in analyzer.import_refs.items()
     }

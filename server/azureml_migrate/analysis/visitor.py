@@ -192,6 +192,7 @@ class Analyzer:
         self.shared_line_stmts: set[int] = set()  # statements sharing a line (`a; b`)
         self.sole_stmts: set[int] = set()  # the only statement of their block
         self.block_of: dict[int, tuple[list[ast.stmt], int]] = {}  # statement -> (its block, index)
+        self.import_stmts: list[ast.stmt] = []
 
     # -- driver ---------------------------------------------------------------------
     def run(self) -> None:
@@ -300,6 +301,7 @@ class Analyzer:
     stmt_AsyncFor = stmt_For
 
     def stmt_Import(self, stmt: ast.Import) -> None:
+        self.import_stmts.append(stmt)
         for alias in stmt.names:
             if alias.asname:
                 local, target = alias.asname, alias.name
@@ -310,6 +312,7 @@ class Analyzer:
                 self.add_import_finding(alias, alias.name, local)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        self.import_stmts.append(stmt)
         module = stmt.module or ""
         tracked = stmt.level == 0 and module.startswith("azureml")
         for alias in stmt.names:

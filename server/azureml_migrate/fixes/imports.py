@@ -1,18 +1,23 @@
 """The final pass of every fix: add the v2 imports the rewritten code needs, once, and
-remove v1 imports nothing uses any more."""
+remove v1 imports nothing uses any more.
+
+It works on the original text and its `ast` (import statements are never inside the
+statements a fix rewrites, which `apply` checks), so a fix never re-parses the file.
+"""
 
 from __future__ import annotations
 
 import ast
 
-import libcst as cst
-
 from ..analysis import v1_names
 from ..text import Lines, line_indent
+from .lazy import cst
+
+Edit = tuple[int, int, str]
 
 
 class ImportClash(Exception):
-    """A v2 name would shadow a v1 name that is still used."""
+    """A v2 name would shadow a name that is still used."""
 
 
 def _is_v1_import(stmt: ast.stmt) -> bool:
@@ -23,98 +28,70 @@ def _is_v1_import(stmt: ast.stmt) -> bool:
     return False
 
 
-def fix_imports(source: str, needed: set[tuple[str, str | None]], remove: set[str]) -> str:
-    """`remove`: local names of v1 imports that no code uses once the fix is applied."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:  # a fixer produced bad code: refuse the whole fix
-        raise ImportClash(f"the rewritten code does not parse: {exc.msg}") from exc
-    lines = Lines(source)
-    edits: list[tuple[int, int, str]] = []
+def _local(stmt: ast.stmt, alias: ast.alias) -> str:
+    if alias.asname:
+        return alias.asname
+    return alias.name if isinstance(stmt, ast.ImportFrom) else alias.name.split(".")[0]
 
-    # 1. Remove unused v1 imports (anywhere in the module).
+
+def import_edits(
+    source: str,
+    lines: Lines,
+    tree: ast.Module,
+    import_stmts: list[ast.stmt],
+    block_of: dict[int, tuple[list[ast.stmt], int]],
+    needed: set[tuple[str, str | None]],
+    remove: set[str],
+) -> list[Edit]:
+    """Edits (on the original text) that remove the `remove` v1 imports and add `needed`."""
+    edits: list[Edit] = []
     existing: set[tuple[str, str | None]] = set()
-    bound: dict[str, str] = {}  # local name -> what it is bound to by an import
+    bound: dict[str, str] = {}  # local name -> what an import binds it to
     first_removed: int | None = None
-    removed_lines: set[int] = set()
-    sole: set[int] = set()
-    for node in ast.walk(tree):
-        for field in ("body", "orelse", "finalbody"):
-            body = getattr(node, field, None)
-            if isinstance(body, list) and len(body) == 1:
-                sole.add(id(body[0]))
-    for stmt in ast.walk(tree):
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            continue
-        for a in stmt.names:
+    for stmt in import_stmts:
+        for a in stmt.names:  # type: ignore[attr-defined]
             if isinstance(stmt, ast.Import):
-                local = a.asname or a.name.split(".")[0]
                 if a.asname is None:
                     existing.add((a.name, None))
-                bound[local] = a.name
+                bound[_local(stmt, a)] = a.name
             else:
-                local = a.asname or a.name
                 if a.asname is None and stmt.level == 0:
                     existing.add((stmt.module or "", a.name))
-                bound[local] = f"{stmt.module}.{a.name}"
-        if not _is_v1_import(stmt):
-            continue
-        if any(a.name == "*" for a in stmt.names):
-            continue  # star imports: left for the user (the import finding says so)
-        keep = [a for a in stmt.names if _local(stmt, a) not in remove]
-        if len(keep) == len(stmt.names):
+                bound[_local(stmt, a)] = f"{stmt.module}.{a.name}"
+        if not _is_v1_import(stmt) or any(a.name == "*" for a in stmt.names):  # type: ignore[attr-defined]
+            continue  # star imports are left for the user (their finding says so)
+        keep = [a for a in stmt.names if _local(stmt, a) not in remove]  # type: ignore[attr-defined]
+        if len(keep) == len(stmt.names):  # type: ignore[attr-defined]
             continue
         start = lines.starts[stmt.lineno - 1]
         end_line = stmt.end_lineno or stmt.lineno
+        block, _ = block_of.get(id(stmt), ([], 0))
         if keep:
             end = lines.line_end(end_line)
             text = source[start:end]
             edits.append((start + len(line_indent(text)), end, _rewrite_import(text.strip(), keep)))
-        elif id(stmt) in sole:
-            end = lines.line_end(end_line)
-            edits.append((start, end, line_indent(lines.line(stmt.lineno)) + "pass"))
+        elif len(block) == 1:
+            edits.append((start, lines.line_end(end_line), line_indent(lines.line(stmt.lineno)) + "pass"))
         else:
             end = lines.starts[end_line] if end_line < len(lines.starts) else len(source)
             edits.append((start, end, ""))
-            if stmt.col_offset == 0:
-                removed_lines.add(stmt.lineno)
-                if first_removed is None or stmt.lineno < first_removed:
-                    first_removed = stmt.lineno
+            if stmt.col_offset == 0 and (first_removed is None or stmt.lineno < first_removed):
+                first_removed = stmt.lineno
 
-    # 2. Add the v2 imports the fixes asked for.
     missing = sorted({n for n in needed if n not in existing}, key=lambda n: (n[0], n[1] or ""))
     for module, name in missing:
         if name is not None and name in bound and name not in remove and bound[name] != f"{module}.{name}":
             raise ImportClash(f"`{name}` is still used as another name ({bound[name]}); migrate its other uses first")
     if missing:
-        block = _import_block(missing)
+        block_text = _import_block(missing)
         if first_removed is not None:
             at = lines.starts[first_removed - 1]
         else:
             at = _insertion_point(tree, lines, source)
             if at == len(source) and source and not source.endswith(("\n", "\r")):
-                block = "\n" + block
-        edits.append((at, at, block))
-
-    out = []
-    pos = 0
-    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
-        if start < pos:
-            continue
-        out.append(source[pos:start])
-        out.append(text)
-        pos = end
-    out.append(source[pos:])
-    result = "".join(out)
-    if result[:1] in ("\n", "\r") and source[:1] not in ("\n", "\r"):
-        result = result.lstrip("\r\n")  # removed imports at the top leave no blank first line
-    return result
-
-
-def _local(stmt: ast.stmt, alias: ast.alias) -> str:
-    if alias.asname:
-        return alias.asname
-    return alias.name if isinstance(stmt, ast.ImportFrom) else alias.name.split(".")[0]
+                block_text = "\n" + block_text
+        edits.append((at, at, block_text))
+    return edits
 
 
 def _rewrite_import(text: str, keep: list[ast.alias]) -> str:
@@ -122,7 +99,7 @@ def _rewrite_import(text: str, keep: list[ast.alias]) -> str:
     small = node.body[0]
     names = {a.asname or a.name for a in keep}
 
-    def keep_alias(alias: cst.ImportAlias) -> bool:
+    def keep_alias(alias) -> bool:
         local = alias.asname.name.value if alias.asname else cst.Module(body=[]).code_for_node(alias.name)
         return local in names or (isinstance(small, cst.Import) and local.split(".")[0] in names)
 
@@ -138,9 +115,9 @@ def _import_block(missing: list[tuple[str, str | None]]) -> str:
     for module, name in missing:
         if name is not None:
             grouped.setdefault(module, []).append(name)
-    lines = [f"import {m}" for m in plain]
-    lines += [f"from {m} import {', '.join(sorted(set(ns)))}" for m, ns in sorted(grouped.items())]
-    return "\n".join(lines) + "\n"
+    out = [f"import {m}" for m in plain]
+    out += [f"from {m} import {', '.join(sorted(set(ns)))}" for m, ns in sorted(grouped.items())]
+    return "\n".join(out) + "\n"
 
 
 def _insertion_point(tree: ast.Module, lines: Lines, source: str) -> int:

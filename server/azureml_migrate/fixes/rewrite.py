@@ -8,6 +8,7 @@ back.  Import edits run last over the new text (see `imports.py`).
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from ..analysis.model import Analysis, Finding
 from ..config import Settings
 from ..text import Lines, line_indent
 from .context import FixContext
-from .imports import ImportClash, fix_imports
+from .imports import ImportClash, import_edits
 
 _WRAP = "if True:\n"
 _NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
@@ -52,26 +53,125 @@ def units_for(findings: Iterable[Finding], lines: Lines) -> list[Unit]:
     return units
 
 
-class _UnitTransformer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+_SIMPLE_STMTS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return, ast.Delete, ast.Pass, ast.Import,
+                 ast.ImportFrom, ast.Raise, ast.Assert, ast.Global, ast.Nonlocal, ast.Break, ast.Continue)
 
+
+class _Unpaired(Exception):
+    """Ordinal pairing of libcst and ast nodes failed; use positions instead."""
+
+
+def _dotted_ast(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted_ast(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _dotted_cst(node) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_cst(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class OrdinalKeys:
+    """Keys (unit positions) for libcst nodes, found by pairing them in source order with the
+    `ast` nodes of the same statements, during the transformer's own visit.
+
+    libcst's PositionProvider costs about half a millisecond per line; pairing by order and
+    checking each pair's shape costs almost nothing. Any doubt raises `_Unpaired` and the
+    unit is redone with positions.
+    """
+
+    def __init__(self, stmts: list[ast.stmt], lines: Lines, offset: int) -> None:
+        exprs, smalls = [], []
+        for stmt in stmts:
+            for n in ast.walk(stmt):
+                if isinstance(n, (ast.Call, ast.Attribute)):
+                    exprs.append(n)
+                elif isinstance(n, _SIMPLE_STMTS):
+                    smalls.append(n)
+        order = lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0))  # noqa: E731
+        self.exprs = sorted(exprs, key=order)
+        self.smalls = sorted(smalls, key=order)
+        self.lines, self.offset = lines, offset
+        self.keys: dict[int, tuple] = {}
+        self._e = self._s = 0
+
+    def see(self, node) -> None:
+        if isinstance(node, (cst.Call, cst.Attribute)):
+            if self._e >= len(self.exprs):
+                raise _Unpaired
+            a = self.exprs[self._e]
+            self._e += 1
+            if type(a).__name__ != type(node).__name__:
+                raise _Unpaired
+            if isinstance(a, ast.Call) and _dotted_ast(a.func) != _dotted_cst(node.func):
+                raise _Unpaired
+            if isinstance(a, ast.Attribute) and a.attr != node.attr.value:
+                raise _Unpaired
+        elif isinstance(node, cst.BaseSmallStatement):
+            if self._s >= len(self.smalls):
+                raise _Unpaired
+            a = self.smalls[self._s]
+            self._s += 1
+            if type(a).__name__ != type(node).__name__:
+                raise _Unpaired
+        else:
+            return
+        self.keys[id(node)] = (*_span_key(a, self.lines, self.offset), type(node).__name__)
+
+    def finish(self) -> None:
+        if self._e != len(self.exprs) or self._s != len(self.smalls):
+            raise _Unpaired
+
+    def get(self, key: int, default=None):
+        return self.keys.get(key, default)
+
+
+def _span_key(node: ast.AST, lines: Lines, offset: int) -> tuple:
+    end = node.end_lineno or node.lineno
+    return (node.lineno - offset, lines.char_col(node.lineno, node.col_offset), end - offset,
+            lines.char_col(end, node.end_col_offset or 0))
+
+
+def position_keys(module) -> dict[int, tuple]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    keys: dict[int, tuple] = {}
+    for node, r in wrapper.resolve(PositionProvider).items():
+        keys[id(node)] = (r.start.line, r.start.column, r.end.line, r.end.column, type(node).__name__)
+    return keys
+
+
+class _UnitTransformer(cst.CSTTransformer):
     def __init__(
         self,
+        keys: dict[int, tuple],
         targets: dict[tuple, Finding],
         statement_targets: dict[tuple, Finding],
         renames: dict[tuple, str],
         ctx: FixContext,
     ):
         super().__init__()
+        self.keys = keys
         self.targets = targets
         self.statement_targets = statement_targets
         self.renames = renames
         self.ctx = ctx
         self.done: set[int] = set()
 
-    def _key(self, node: cst.CSTNode) -> tuple:
-        r = self.get_metadata(PositionProvider, node)
-        return (r.start.line, r.start.column, r.end.line, r.end.column, type(node).__name__)
+    def _key(self, node) -> tuple | None:
+        return self.keys.get(id(node))
+
+    def on_visit(self, node) -> bool:
+        if isinstance(self.keys, OrdinalKeys):
+            self.keys.see(node)
+        return super().on_visit(node)
 
     def _apply(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
         f = self.targets.get(self._key(original))
@@ -124,6 +224,22 @@ class _UnitTransformer(cst.CSTTransformer):
         return updated.with_changes(body=out)
 
 
+def _top_statements(unit: Unit) -> list[ast.stmt]:
+    """The findings' statements, without those nested in another one."""
+    out: list[ast.stmt] = []
+    for stmt in sorted({id(f.stmt): f.stmt for f in unit.findings}.values(),
+                       key=lambda s: (s.lineno, -(s.end_lineno or s.lineno))):
+        if out and stmt.lineno >= out[-1].lineno and (stmt.end_lineno or 0) <= (out[-1].end_lineno or 0) \
+                and stmt is not out[-1] and _inside(stmt, out[-1]):
+            continue
+        out.append(stmt)
+    return out
+
+
+def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
+    return any(n is inner for n in ast.walk(outer))
+
+
 def is_statement_fix(f: Finding, ctx: FixContext) -> bool:
     """Rewrites its whole statement (removes it, or turns it into another statement)."""
     if f.facts.get("moved_to") is not None:
@@ -164,13 +280,22 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
         b = f.creates
         if b is not None and b.new_name and b.new_name != b.name:
             renames[stmt_key] = b.new_name
-    transformer = _UnitTransformer(targets, statement_targets, renames, ctx)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    new = wrapper.visit(transformer)
+    try:
+        keys = OrdinalKeys(_top_statements(unit), ctx.lines, offset)
+        transformer = _UnitTransformer(keys, targets, statement_targets, renames, ctx)
+        new = module.visit(transformer)
+        keys.finish()
+    except _Unpaired:
+        transformer = _UnitTransformer(position_keys(module), targets, statement_targets, renames, ctx)
+        new = module.visit(transformer)
     missing = [f for f in unit.findings if id(f) not in transformer.done]
     if missing:
         raise FixError(f"could not locate `{missing[0].symbol}` on line {missing[0].span.line}")
     out = new.code
+    try:
+        ast.parse(out)
+    except SyntaxError as exc:  # a fixer built invalid code: refuse rather than break the file
+        raise FixError(f"the rewrite of line {unit.first} would not parse ({exc.msg})") from exc
     if wrapped:
         out = out[len(_WRAP):]
         if not out.strip():
@@ -218,26 +343,35 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
             if before_blank and after < len(lines.starts) and not lines.line(after).strip():
                 end = lines.starts[after]
         pieces.append((start, end, new))
+    try:
+        imports = import_edits(source, lines, analysis.tree, analysis.import_stmts, analysis.block_of,
+                               ctx.imports, _unused_after(analysis, todo))
+    except ImportClash as exc:
+        raise FixError(str(exc)) from exc
+    edits = sorted(pieces + imports, key=lambda e: (e[0], e[1]))
     out = []
     pos = 0
-    for start, end, new in sorted(pieces):
+    for start, end, new in edits:
+        if start < pos:
+            raise FixError("an import to change lies inside a statement being rewritten")
         out.append(source[pos:start])
         out.append(new)
         pos = end
     out.append(source[pos:])
     result = "".join(out)
-    try:
-        return fix_imports(result, ctx.imports, _unused_after(analysis, todo))
-    except ImportClash as exc:
-        raise FixError(str(exc)) from exc
+    if result[:1] in ("\n", "\r") and source[:1] not in ("\n", "\r"):
+        result = result.lstrip("\r\n")  # removed imports at the top leave no blank first line
+    return result
 
 
 def _unused_after(analysis: Analysis, fixed: list[Finding]) -> set[str]:
     """v1 import names whose every use lies inside code these fixes replace."""
-    spans = [f.span for f in fixed]
+    by_stmt: dict[int, list] = {}
+    for f in fixed:
+        by_stmt.setdefault(id(f.stmt), []).append(f.span)
     out = set()
     for name, refs in analysis.import_refs.items():
-        if all(any(s.contains(r) for s in spans) for r, _ in refs):
+        if all(any(s.contains(r) for s in by_stmt.get(stmt_id, ())) for r, stmt_id in refs):
             out.add(name)
     for f in analysis.findings:
         if f.rule.on == "import" and f.facts.get("unused"):

@@ -40,15 +40,26 @@ def text_edits(old: str, new: str, encoding: str) -> list[types.TextEdit]:
         return []
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
+    # Equal head and tail lines need no diffing (SequenceMatcher is slow on long, repetitive files).
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(old_lines), len(new_lines)) - head
+           and old_lines[-1 - tail] == new_lines[-1 - tail]):
+        tail += 1
     lines = Lines(old)
     edits: list[types.TextEdit] = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    a = old_lines[head:len(old_lines) - tail]
+    b = new_lines[head:len(new_lines) - tail]
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     offsets = [0]
     for ln in old_lines:
         offsets.append(offsets[-1] + len(ln))
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         start = lines.position(offsets[i1])
         end = lines.position(offsets[i2])
         edits.append(

@@ -1,0 +1,227 @@
+"""Performance figures for the design budget (not a test: run `python tests/benchmark.py`).
+
+Every figure is a median over repeats, printed next to a baseline measured in the same
+run (stdlib `ast.parse` of the same text, `ruff check`, `fixit lint`) so machines of
+different speed can be compared by ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ast
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "server"))
+
+from lsprotocol import types  # noqa: E402
+
+from azureml_migrate.config import DEFAULT  # noqa: E402
+from azureml_migrate.engine import analyze, fix_all  # noqa: E402
+from azureml_migrate.lsp import code_actions, hover  # noqa: E402
+from azureml_migrate.lsp.code_actions import ClientFeatures  # noqa: E402
+from azureml_migrate.lsp.documents import Documents  # noqa: E402
+
+BLOCK = '''
+
+def submit_{i}(lr_{i}=0.01):
+    # job {i}: connect, configure, submit
+    ws_{i} = Workspace.from_config()
+    exp_{i} = Experiment(workspace=ws_{i}, name="exp-{i}")
+    env_{i} = Environment.from_conda_specification(name="env-{i}", file_path="env.yml")
+    src_{i} = ScriptRunConfig(source_directory="./src", script="train.py",
+                              arguments=["--lr", 0.01, "--epochs", {i}],
+                              compute_target="cpu-cluster", environment=env_{i})
+    run_{i} = exp_{i}.submit(src_{i})
+    print(run_{i}.get_portal_url())
+    run_{i}.wait_for_completion(show_output=True)
+    return run_{i}
+
+
+def train_{i}(values):
+    run = Run.get_context()
+    total = 0.0
+    for step, v in enumerate(values):
+        total += v
+        run.log("loss_{i}", total / (step + 1))
+    run.log_list("values_{i}", values)
+    run.tag("block", "{i}")
+    return total
+'''
+HEADER = "from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig, Run\n"
+PLAIN = '''
+
+def helper_{i}(x, y):
+    """Ordinary code that never mentions the SDK."""
+    total = 0
+    for k in range(x):
+        total += k * y
+    if total > 100:
+        return total - 100
+    return total
+'''
+
+
+def v1_file(lines: int) -> str:
+    out, i = [HEADER], 0
+    while sum(s.count("\n") for s in out) < lines:
+        out.append(BLOCK.format(i=i))
+        i += 1
+    return "".join(out)
+
+
+def plain_file(lines: int) -> str:
+    out, i = ["import os\n"], 0
+    while sum(s.count("\n") for s in out) < lines:
+        out.append(PLAIN.format(i=i))
+        i += 1
+    return "".join(out)
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def row(name: str, value: float, unit: str, budget: str, baseline: float | None = None, base_name: str = "") -> None:
+    ratio = f"{value / baseline:6.2f}x {base_name}" if baseline else ""
+    print(f"  {name:<46} {value:10.2f} {unit:<4} budget {budget:<10} {ratio}")
+
+
+def bench_engine(repeat: int) -> None:
+    print("engine (in process)")
+    plain = plain_file(2000)
+    row("analysis, 2,000 lines without azureml", median_ms(lambda: analyze(plain), repeat * 5), "ms", "< 1 ms",
+        median_ms(lambda: ast.parse(plain), repeat), "ast.parse")
+    for n, budget in ((60, "-"), (2000, "50 ms"), (10000, "250 ms")):
+        text = v1_file(n)
+        findings = len(analyze(text).visible)
+        base = median_ms(lambda: ast.parse(text), repeat)
+        row(f"diagnostics, {n:,} v1 lines ({findings} findings)", median_ms(lambda: analyze(text), repeat), "ms",
+            budget, base, "ast.parse")
+    client = ClientFeatures(encoding="utf-16", resolve_edit=True, document_changes=True, pull_diagnostics=True)
+    for n in (2000, 10000):
+        text = v1_file(n)
+        docs = Documents()
+        snap = docs.get("file:///b.py", 1, text, DEFAULT)
+        line = text.splitlines().index("    run_3 = exp_3.submit(src_3)")
+        pos = types.Position(line=line, character=14)
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri="file:///b.py"),
+            range=types.Range(start=pos, end=pos), context=types.CodeActionContext(diagnostics=[]))
+        acts = code_actions.actions(snap, params, client, DEFAULT)
+        quick = next(a for a in acts if a.title.startswith("Migrate"))
+        row(f"code actions at cursor, {n:,} lines (list)", median_ms(
+            lambda: code_actions.actions(snap, params, client, DEFAULT), repeat), "ms", "30 ms")
+        row(f"code action resolve (group fix), {n:,} lines", median_ms(
+            lambda: code_actions.resolve(snap, types.CodeAction(title=quick.title, data=quick.data), client, DEFAULT),
+            repeat), "ms", "30 ms")
+        row(f"hover, {n:,} lines", median_ms(lambda: hover.hover(snap, pos, "utf-16"), repeat), "ms", "10 ms")
+    text = v1_file(2000)
+    analysis = analyze(text)
+    row("whole-file migration, 2,000 lines", median_ms(lambda: fix_all(analysis, DEFAULT, True), max(3, repeat // 3)),
+        "ms", "1000 ms", median_ms(lambda: ast.parse(text), repeat), "ast.parse")
+
+
+def _rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+async def _server_session(open_files: int, text: str) -> tuple[float, int, int]:
+    from pygls.lsp.client import LanguageClient
+
+    client = LanguageClient("bench", "1")
+    t = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "azureml_migrate", "lsp")
+    await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(
+        text_document=types.TextDocumentClientCapabilities(diagnostic=types.DiagnosticClientCapabilities()))))
+    start_ms = (time.perf_counter() - t) * 1000
+    client.initialized(types.InitializedParams())
+    pid = client._server.pid
+    await asyncio.sleep(0.2)
+    idle = _rss_kb(pid)
+    for k in range(open_files):
+        uri = f"file:///bench/f{k}.py"
+        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id="python", version=1, text=text)))
+        await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+    loaded = _rss_kb(pid)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return start_ms, idle, loaded
+
+
+def bench_server(repeat: int) -> None:
+    print("language server (subprocess)")
+    text = v1_file(2000)
+    starts = []
+    for _ in range(max(3, repeat // 3)):
+        s, _, _ = asyncio.run(_server_session(0, text))
+        starts.append(s)
+    row("start to initialize answered", statistics.median(starts), "ms", "1000 ms")
+    _, idle, loaded = asyncio.run(_server_session(50, text))
+    row("memory idle", idle / 1024, "MB", "80 MB")
+    row("memory with 50 open 2,000-line files", loaded / 1024, "MB", "200 MB")
+
+
+def _cmd_ms(cmd: list[str], repeat: int, cwd: str) -> float | None:
+    if shutil.which(cmd[0]) is None:
+        return None
+    def run():
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run()
+    return median_ms(run, repeat)
+
+
+def bench_cli(repeat: int) -> None:
+    print("CLI (whole process, same 2,000-line v1 file)")
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "job.py").write_text(v1_file(2000))
+        exe = shutil.which("azureml-migrate") or "azureml-migrate"
+        ours = _cmd_ms([exe, "check", "job.py"], repeat, tmp)
+        ruff = _cmd_ms(["ruff", "check", "--no-cache", "--isolated", "--select", "ALL", "job.py"], repeat, tmp)
+        fixit = _cmd_ms(["fixit", "lint", "job.py"], max(2, repeat // 5), tmp)
+        if ours is None:
+            print("  azureml-migrate is not installed (pip install -e .)")
+            return
+        if ruff is not None:
+            row("azureml-migrate check vs ruff check --select ALL", ours, "ms", "<= 3x ruff", ruff, "ruff")
+        if fixit is not None:
+            row("fixit lint vs azureml-migrate check", fixit, "ms", ">= 30x ours", ours, "azureml-migrate")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--only", choices=("engine", "server", "cli"))
+    args = parser.parse_args()
+    print(f"azureml-migrate benchmark: python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+          f"median of {args.repeat} repeats")
+    if args.only in (None, "engine"):
+        bench_engine(args.repeat)
+    if args.only in (None, "server"):
+        bench_server(args.repeat)
+    if args.only in (None, "cli"):
+        bench_cli(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
