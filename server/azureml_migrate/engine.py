@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import sys
 import warnings
 
@@ -48,12 +49,19 @@ def analyze(source: str, settings: Settings = DEFAULT) -> Analysis:
         return result
     lines = Lines(source)
     analyzer = Analyzer(source, tree, lines)
+    # The walk allocates many small objects that all stay alive: collecting garbage during
+    # it only costs time (about 10 %).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         analyzer.run()
     except RecursionError:
         result = _empty(source)
         result.syntax_error = "expressions nested too deeply to analyse"
         return result
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     _mark_unused_imports(analyzer)
     result = Analysis(
         source=source,

@@ -110,25 +110,27 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
             req.extend(u for u in users[id(f.creates)] if u is not f)
         requires[id(f)] = req
 
+    reasons: dict[int, str | None] = {id(g): _why_not(g, escapes) for g in analysis.findings}
     for f in analysis.findings:
         if f.absorbed_by is not None or f.rule.on == "import":
             continue
         closure: list[Finding] = []
         seen: set[int] = set()
         stack = [f]
-        blocked: str | None = None
+        blocker: Finding | None = None
         while stack:
             g = stack.pop()
             if id(g) in seen:
                 continue
             seen.add(id(g))
             closure.append(g)
-            if blocked is None:
-                blocked = _why_not(g, f, escapes)
+            if blocker is None and reasons[id(g)] is not None:
+                blocker = g
             stack.extend(requires[id(g)])
         f.closure = sorted(closure, key=lambda x: (x.span.line, x.span.col))
-        if f.safety is not None:
-            f.blocked = blocked
+        if f.safety is not None and blocker is not None:
+            where = "" if blocker is f else f" (line {blocker.span.line}: `{blocker.symbol}`)"
+            f.blocked = f"{reasons[id(blocker)]}{where}"
 
     _plan_imports(analysis)
 
@@ -167,14 +169,14 @@ def _plan_imports(analysis: Analysis) -> None:
         f.safety = "unsafe" if any(g.safety == "unsafe" for g in f.closure) else "safe"
 
 
-def _why_not(g: Finding, origin: Finding, escapes: dict[int, list[Escape]]) -> str | None:
-    where = "" if g is origin else f" (line {g.span.line}: `{g.symbol}`)"
+def _why_not(g: Finding, escapes: dict[int, list[Escape]]) -> str | None:
+    """Why `g` cannot be part of a fix (None when it can)."""
     if g.suppressed:
-        return f"a statement it depends on is suppressed{where}"
+        return "a statement it depends on is suppressed"
     if g.safety is None:
-        return f"it depends on code that needs a manual migration{where}"
+        return "it depends on code that needs a manual migration"
     if g.facts.get("needs_assignment") and g.creates is None and g.absorbed_by is None:
-        return f"the object is used inline; assign it to a variable first{where}"
+        return "the object is used inline; assign it to a variable first"
     b: Binding | None = g.creates
     if b is not None and b.mode != "preserve":
         for e in escapes.get(id(b), []):

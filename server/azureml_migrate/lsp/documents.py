@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..analysis.model import Analysis
@@ -19,15 +20,28 @@ class Snapshot:
 
 
 class Documents:
-    def __init__(self) -> None:
-        self._cache: dict[str, Snapshot] = {}
+    """The analyses of the most recently used documents.
+
+    An analysis holds the document's syntax tree; keeping one per open document would
+    cost several MB each for large files, so only the last few are kept and the others
+    are recomputed when asked for again (analysis is fast, and documents not being edited
+    are rarely asked about).
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self._cache: OrderedDict[str, Snapshot] = OrderedDict()
+        self._keep = keep
 
     def get(self, uri: str, version: int | None, source: str, settings: Settings) -> Snapshot:
         snap = self._cache.get(uri)
         if snap is not None and snap.version == version and snap.analysis.source == source:
+            self._cache.move_to_end(uri)
             return snap
         snap = Snapshot(uri, version, analyze(source, settings), Lines(source))
         self._cache[uri] = snap
+        self._cache.move_to_end(uri)
+        while len(self._cache) > self._keep:
+            self._cache.popitem(last=False)
         return snap
 
     def forget(self, uri: str) -> None:
