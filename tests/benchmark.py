@@ -196,9 +196,18 @@ def bench_server(repeat: int) -> None:
     row("memory with 50 open 2,000-line files", loaded / 1024, "MB", "200 MB")
 
 
+def _tool(name: str) -> str | None:
+    """The tool's real executable: next to this interpreter first (a pyenv shim on PATH
+    would add a bash start-up to every run)."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
 def _cmd_ms(cmd: list[str], repeat: int, cwd: str) -> float | None:
-    if shutil.which(cmd[0]) is None:
+    exe = _tool(cmd[0])
+    if exe is None:
         return None
+    cmd = [exe, *cmd[1:]]
     def run():
         subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     run()
@@ -209,8 +218,7 @@ def bench_cli(repeat: int) -> None:
     print("CLI (whole process, the same 2,000-line typical v1 file for each tool)")
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "job.py").write_text(typical_file(2000))
-        exe = shutil.which("azureml-migrate") or "azureml-migrate"
-        ours = _cmd_ms([exe, "check", "job.py"], repeat, tmp)
+        ours = _cmd_ms(["azureml-migrate", "check", "job.py"], repeat, tmp)
         ruff = _cmd_ms(["ruff", "check", "--no-cache", "--isolated", "--select", "ALL", "job.py"], repeat, tmp)
         fixit = _cmd_ms(["fixit", "lint", "job.py"], max(2, repeat // 5), tmp)
         if ours is None:

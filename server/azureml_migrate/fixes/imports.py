@@ -83,13 +83,14 @@ def import_edits(
         if name is not None and name in bound and name not in remove and bound[name] != f"{module}.{name}":
             raise ImportClash(f"`{name}` is still used as another name ({bound[name]}); migrate its other uses first")
     if missing:
-        block_text = _import_block(missing)
+        newline = "\r\n" if "\r\n" in source[: lines.starts[1] if len(lines.starts) > 1 else len(source)] else "\n"
+        block_text = _import_block(missing).replace("\n", newline)
         if first_removed is not None:
             at = lines.starts[first_removed - 1]
         else:
             at = _insertion_point(tree, lines, source)
             if at == len(source) and source and not source.endswith(("\n", "\r")):
-                block_text = "\n" + block_text
+                block_text = newline + block_text
         edits.append((at, at, block_text))
     return edits
 

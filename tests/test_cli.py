@@ -1,0 +1,118 @@
+"""The command line as scripts and CI use it: exit codes, formats, bad input, writing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "azureml_migrate", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"},
+    )
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    shutil.copy(FIXTURES / "article_submit.before.py", tmp_path / "submit.py")
+    shutil.copy(FIXTURES / "blocked_group.before.py", tmp_path / "blocked.py")
+    (tmp_path / "clean.py").write_text("import os\n")
+    venv = tmp_path / ".venv" / "lib"
+    venv.mkdir(parents=True)
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (venv / "vendored.py").write_text("from azureml.core import Run\n")
+    return tmp_path
+
+
+def test_check_exit_codes(project: Path):
+    assert cli("check", "clean.py", cwd=project).returncode == 0
+    result = cli("check", ".", cwd=project)
+    assert result.returncode == 1
+    assert "vendored" not in result.stdout  # virtual environments are skipped
+    assert cli("check", "missing.py", cwd=project).returncode == 2
+    assert cli("check", cwd=project).returncode == 2  # usage
+
+
+def test_json_output_fields(project: Path):
+    result = cli("check", "--format", "json", "submit.py", cwd=project)
+    records = json.loads(result.stdout)
+    rec = next(r for r in records if r["code"] == "AML101")
+    assert rec == {
+        "path": "submit.py", "line": 4, "column": 6, "end_line": 4, "end_column": 29, "code": "AML101",
+        "symbol": "azureml.core.Workspace.from_config", "message": rec["message"], "fix": "safe", "url": rec["url"],
+    }
+    assert {r["symbol"] for r in records} >= {"azureml.core.Experiment", "azureml.core.Experiment.submit",
+                                              "azureml.core.Run.get_portal_url"}
+    assert result.stderr == ""
+
+
+def test_sarif_output_is_2_1_0(project: Path):
+    doc = json.loads(cli("check", "--format", "sarif", "submit.py", cwd=project).stdout)
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_diff_writes_nothing_and_fix_writes(project: Path):
+    before = (project / "submit.py").read_text()
+    diff = cli("fix", "--diff", "submit.py", cwd=project)
+    assert diff.returncode == 1 and diff.stdout.startswith("--- a/submit.py")
+    assert (project / "submit.py").read_text() == before
+    fixed = cli("fix", "submit.py", cwd=project)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "MLClient" in (project / "submit.py").read_text()
+    assert cli("fix", "submit.py", cwd=project).returncode == 0  # nothing left: idempotent
+
+
+def test_fix_exits_1_when_manual_findings_remain(project: Path):
+    result = cli("fix", "blocked.py", cwd=project)
+    assert result.returncode == 1
+    assert "AML004" in result.stdout
+
+
+def test_bad_files_get_one_line_and_others_are_processed(project: Path):
+    (project / "broken.py").write_text("from azureml.core import Run\nrun = Run.get_context(\n")
+    (project / "binary.py").write_bytes(b"from azureml.core import Run\x00\xff")
+    (project / "latin.py").write_bytes("# -*- coding: utf-8 -*-\nx = '\xe9'\n".encode("latin-1"))
+    result = cli("fix", ".", cwd=project)
+    errors = result.stderr.strip().splitlines()
+    assert any("broken.py" in e and "left unchanged" in e for e in errors)
+    assert any("binary.py" in e and "binary" in e for e in errors)
+    assert any("latin.py" in e and "utf-8" in e for e in errors)
+    assert "Traceback" not in result.stderr
+    assert "MLClient" in (project / "submit.py").read_text()  # the good file was still fixed
+    assert (project / "broken.py").read_text().endswith("get_context(\n")
+
+
+def test_unsafe_fixes_flag(tmp_path: Path):
+    src = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('framework', 'sklearn')\n"
+    (tmp_path / "t.py").write_text(src)
+    assert cli("fix", "t.py", cwd=tmp_path).returncode == 1
+    assert (tmp_path / "t.py").read_text() == src  # the only fix is unsafe
+    assert cli("fix", "--unsafe-fixes", "t.py", cwd=tmp_path).returncode == 0
+    assert "mlflow.set_tag('framework', 'sklearn')" in (tmp_path / "t.py").read_text()
+
+
+def test_default_image_option(tmp_path: Path):
+    (tmp_path / "e.py").write_text("from azureml.core import Environment\nenv = Environment.from_conda_specification('e', 'c.yml')\n")
+    cli("fix", "--default-image", "myacr.azurecr.io/base:1", "e.py", cwd=tmp_path)
+    assert 'image="myacr.azurecr.io/base:1"' in (tmp_path / "e.py").read_text()
+
+
+def test_lsp_accepts_stdio_flag():
+    result = subprocess.run([sys.executable, "-m", "azureml_migrate", "lsp", "--stdio"], input="", capture_output=True,
+                            text=True, timeout=60, env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"})
+    assert "unrecognized arguments" not in result.stderr

@@ -1,0 +1,174 @@
+"""Analysis: import spellings, bindings across statements and scopes, what is left alone,
+and bad input that must never crash."""
+
+from __future__ import annotations
+
+import pytest
+
+from azureml_migrate.config import DEFAULT, Settings
+from azureml_migrate.engine import analyze, fix_all
+
+
+def codes(source: str) -> list[tuple[str, str]]:
+    return [(f.code, f.symbol) for f in analyze(source).visible if f.code != "AML001"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from azureml.core import Workspace\nws = Workspace.from_config()\n",
+        "from azureml.core.workspace import Workspace\nws = Workspace.from_config()\n",
+        "import azureml.core\nws = azureml.core.Workspace.from_config()\n",
+        "import azureml.core as aml\nws = aml.Workspace.from_config()\n",
+        "from azureml.core import Workspace as W\nws = W.from_config()\n",
+        "from azureml.core import *\nws = Workspace.from_config()\n",
+        "from azureml import core\nws = core.Workspace.from_config()\n",
+        "import azureml.core.workspace as wsmod\nws = wsmod.Workspace.from_config()\n",
+    ],
+)
+def test_every_import_spelling_resolves_to_the_public_symbol(source):
+    assert codes(source) == [("AML101", "azureml.core.Workspace.from_config")]
+
+
+def test_run_from_submodule_and_conda_dependencies_reexport():
+    src = (
+        "from azureml.core.run import Run\nfrom azureml.core.runconfig import CondaDependencies\n"
+        "run = Run.get_context()\nrun.log('a', 1)\ncd = CondaDependencies.create(pip_packages=['x'])\n"
+    )
+    assert codes(src) == [
+        ("AML701", "azureml.core.Run.get_context"),
+        ("AML702", "azureml.core.Run.log"),
+        ("AML306", "azureml.core.conda_dependencies.CondaDependencies.create"),
+    ]
+
+
+def test_names_in_strings_and_comments_are_not_findings():
+    src = (
+        "# ws = Workspace.from_config()\n"
+        "doc = 'from azureml.core import Run; Run.get_context().log(1)'\n"
+        "import azureml_migrate_notes  # azureml\n"
+    )
+    assert analyze(src).visible == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["azureml.automl.core.featurization", "azureml.rag.mlindex", "azureml.featurestore", "azureml.metrics",
+     "azureml.mlflow", "azureml.fsspec"],
+)
+def test_non_v1_azureml_namespaces_are_left_alone(module):
+    src = f"import {module}\nfrom {module} import Thing\nThing.get_context().log('a', 1)\n"
+    assert analyze(src).visible == []
+
+
+def test_shadowing_by_a_v2_import_is_respected():
+    src = (
+        "from azureml.core import Environment\n"
+        "from azure.ai.ml.entities import Environment\n"
+        "env = Environment(name='x', image='img')\n"
+    )
+    assert codes(src) == []
+
+
+def test_bindings_flow_into_functions_and_respect_local_rebinding():
+    src = (
+        "from azureml.core import Run\n"
+        "run = Run.get_context()\n"
+        "def a():\n    run.log('x', 1)\n"
+        "def b(run):\n    run.log('y', 2)\n"  # a parameter: not the v1 run
+        "def c():\n    run = object()\n    run.log('z', 3)\n"
+    )
+    found = [(f.code, f.span.line) for f in analyze(src).visible if f.code != "AML001"]
+    assert found == [("AML701", 2), ("AML702", 4)]
+
+
+def test_ambiguous_module_binding_is_not_guessed_in_functions():
+    src = (
+        "from azureml.core import Run, Workspace\n"
+        "if cond:\n    thing = Run.get_context()\nelse:\n    thing = Workspace.from_config()\n"
+        "def f():\n    thing.log('x', 1)\n"
+    )
+    assert ("AML702", "azureml.core.Run.log") not in codes(src)
+
+
+def test_attribute_writes_on_bindings():
+    src = (
+        "from azureml.core import Environment\n"
+        "env = Environment('e')\nenv.docker.base_image = 'img'\nenv.python.interpreter_path = '/x'\n"
+    )
+    assert codes(src) == [
+        ("AML301", "azureml.core.Environment"),
+        ("AML307", "azureml.core.Environment.docker.base_image"),
+        ("AML004", "azureml.core.Environment.python.interpreter_path"),
+    ]
+
+
+def test_unknown_v1_apis_are_reported_not_skipped_and_block_their_group():
+    src = (
+        "from azureml.core import Workspace\nfrom azureml.core.compute import ComputeTarget\n"
+        "ws = Workspace.from_config()\nct = ComputeTarget(workspace=ws, name='cpu')\n"
+    )
+    found = {f.code: f for f in analyze(src).visible}
+    assert found["AML004"].symbol == "azureml.core.ComputeTarget"
+    assert found["AML101"].fix_safety is None
+    assert "line 4" in found["AML101"].blocked
+
+
+def test_ignore_comment_suppresses_one_code_on_its_line():
+    src = (
+        "from azureml.core import Run\n"
+        "run = Run.get_context()\n"
+        "run.log('a', 1)  # azureml-migrate: ignore[AML702]\n"
+        "run.log('b', 2)  # azureml-migrate: ignore[AML999]\n"
+    )
+    lines = [f.span.line for f in analyze(src).visible if f.code == "AML702"]
+    assert lines == [4]
+
+
+def test_select_and_ignore_settings():
+    src = "from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', 1)\n"
+    only = Settings(select=("AML7",))
+    assert {f.code for f in analyze(src, only).visible} == {"AML701", "AML702"}
+    assert {f.code for f in analyze(src, Settings(ignore=("AML70",))).visible} == {"AML001"}
+
+
+def test_settings_merge_reports_bad_values_and_keeps_defaults():
+    settings, problems = DEFAULT.merged({"select": "AML1", "unsafeFixes": "yes", "color": 1, "defaultImage": "img"})
+    assert settings.select == () and settings.unsafe_fixes is False and settings.default_image == "img"
+    assert len(problems) == 3
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from azureml.core import Run\nrun = Run.get_context(\n",  # half typed
+        "from azureml.core import Run\n\x00\n",
+        "from azureml.core import Run\nx = " + "(" * 300 + "1" + ")" * 300 + "\n",
+        "from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', " + "[" * 2000 + "]" * 2000 + ")\n",
+        "from azureml.core import Run\r\nrun = Run.get_context()\r\n\trun.log('a', 1)\r\n",
+        "from azureml.core import Run\nrun = Run.get_context()\nrun.log(**{})\nrun.log()\nrun.log(*a)\n",
+        "from azureml.core import Run\ndef f(\n",
+        "azureml = 1\nazureml.core.Run.get_context()\n",
+    ],
+)
+def test_bad_input_never_raises(source):
+    analysis = analyze(source)
+    if analysis.syntax_error is None:
+        fix_all(analysis, DEFAULT, True)
+
+
+def test_syntax_error_is_reported_with_a_position():
+    analysis = analyze("from azureml.core import Run\nrun = Run.get_context(\n")
+    assert analysis.visible == [] and "line" in analysis.syntax_error
+    assert analysis.syntax_error_span is not None
+
+
+def test_crlf_is_kept_by_fixes():
+    src = "from azureml.core import Run\r\nrun = Run.get_context()\r\nrun.log('a', 1)\r\n"
+    out, _ = fix_all(analyze(src), DEFAULT, True)
+    assert out == "import mlflow\r\nmlflow.log_metric('a', 1)\r\n"
+
+
+def test_file_without_azureml_is_skipped_before_parsing():
+    analysis = analyze("def f(:\n")  # would not parse: the gate never gets there
+    assert analysis.syntax_error is None and analysis.visible == []
