@@ -172,3 +172,24 @@ def test_crlf_is_kept_by_fixes():
 def test_file_without_azureml_is_skipped_before_parsing():
     analysis = analyze("def f(:\n")  # would not parse: the gate never gets there
     assert analysis.syntax_error is None and analysis.visible == []
+
+
+def test_repeated_assignment_is_seen_by_later_functions_and_fix_is_idempotent():
+    # Found in Microsoft's samples: `run = Run.get_context()` twice, `run.log` in a callback.
+    src = (
+        "from azureml.core import Run\nrun = Run.get_context()\ndata = run.input_datasets['x']\n"
+        "run = Run.get_context()\ndef f(log):\n    run.log('Loss', log)\n"
+    )
+    out, _ = fix_all(analyze(src), DEFAULT, True)
+    assert "    mlflow.log_metric('Loss', log)" in out
+    assert "data = run.input_datasets['x']" in out and "run = Run.get_context()" in out
+    assert fix_all(analyze(out), DEFAULT, True)[0] == out
+
+
+def test_bindings_a_function_may_see_are_not_removed_when_ambiguous():
+    src = (
+        "from azureml.core import Run, Workspace\nif c:\n    run = Run.get_context()\nelse:\n"
+        "    run = Workspace.from_config()\ndef f(log):\n    run.log('Loss', log)\n"
+    )
+    out, _ = fix_all(analyze(src), DEFAULT, True)
+    assert out == src

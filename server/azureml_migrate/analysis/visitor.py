@@ -66,12 +66,23 @@ class Scope:
         self.history.setdefault(name, []).append(entry)
 
     def settled(self, name: str) -> Entry:
-        """The value a later-running function sees: defined only if all assignments agree."""
+        """The value a later-running function sees: defined only if all assignments agree.
+
+        Repeated assignments of the same kind of v1 object (a notebook that runs
+        `run = Run.get_context()` twice) count as agreeing: the last one is used.
+        """
         entries = self.history.get(name)
         if not entries:
             return None
-        first = entries[0]
-        return first if all(e == first for e in entries) else None
+        first, last = entries[0], entries[-1]
+        if all(e == first for e in entries):
+            return first
+        if all(isinstance(e, Binding) and (e.kind, e.origin) == (last.kind, last.origin) for e in entries):
+            return last
+        return None
+
+    def candidates(self, name: str) -> list[Binding]:
+        return [e for e in self.history.get(name, ()) if isinstance(e, Binding)]
 
 
 class Site:
@@ -188,6 +199,7 @@ class Analyzer:
         self._deferred: list[tuple[ast.AST, Scope]] = []
         self.import_refs: dict[str, list[tuple[ast.Name, int]]] = {}  # local name -> (load, stmt id)
         self.names_in_use: set[str] = set()
+        self.ambiguous_refs: list[Binding] = []
         self.string_names: set[str] = set()  # names assigned a str somewhere (not metrics)
         self.shared_line_stmts: set[int] = set()  # statements sharing a line (`a; b`)
         self.sole_stmts: set[int] = set()  # the only statement of their block
@@ -231,7 +243,14 @@ class Analyzer:
         while scope is not None:
             if scope.kind != "class" or scope is self.scope:
                 if name in scope.history:
-                    return scope.names[name] if live else scope.settled(name)
+                    if live:
+                        return scope.names[name]
+                    entry = scope.settled(name)
+                    if entry is None:
+                        # Unknown which one this later-running code sees: none of them may
+                        # be renamed or removed.
+                        self.ambiguous_refs.extend(scope.candidates(name))
+                    return entry
             if scope.kind == "function":
                 live = False
             scope = scope.parent
@@ -490,7 +509,10 @@ class Analyzer:
         self.names_in_use.add(node.id)
         if not isinstance(node.ctx, ast.Load):
             return None
+        self.ambiguous_refs = []
         entry = self.lookup(node.id)
+        for candidate in self.ambiguous_refs:
+            candidate.references.append(node)  # never consumed: an escape
         if isinstance(entry, ImportRef):
             q = entry.qualified
             self.import_refs.setdefault(node.id, []).append((node, id(self.stmt)))
