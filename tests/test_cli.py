@@ -23,7 +23,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
-    shutil.copy(FIXTURES / "article_submit.before.py", tmp_path / "submit.py")
+    shutil.copy(ROOT / "examples" / "day1-experiment" / "submit.py", tmp_path / "submit.py")
     shutil.copy(FIXTURES / "blocked_group.before.py", tmp_path / "blocked.py")
     (tmp_path / "clean.py").write_text("import os\n")
     venv = tmp_path / ".venv" / "lib"

@@ -17,8 +17,16 @@ from azureml_migrate.engine import analyze, fix_all
 from azureml_migrate.rules.registry import ALL
 
 FIXTURES = Path(__file__).parent / "fixtures"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "day1-experiment"
 RULE_EXAMPLES = [r for r in ALL if r.before]
-FIXTURE_PAIRS = sorted(FIXTURES.glob("*.before.py"))
+# X.before.py -> X.after.py; the bundled example's submission script is a pair too.
+FIXTURE_PAIRS = sorted(FIXTURES.glob("*.before.py")) + [EXAMPLE / "submit.py"]
+
+
+def expected_for(before: Path) -> Path:
+    if before.parent == EXAMPLE:
+        return FIXTURES / "day1_submit.after.py"
+    return before.with_name(before.name.replace(".before.", ".after."))
 
 
 def migrate(source: str, unsafe: bool = True) -> str:
@@ -37,7 +45,7 @@ def test_rule_example(rule):
 
 @pytest.mark.parametrize("before", FIXTURE_PAIRS, ids=lambda p: p.name.split(".")[0])
 def test_fixture_pair(before: Path):
-    after = before.with_name(before.name.replace(".before.", ".after."))
+    after = expected_for(before)
     source = before.read_text()
     out = migrate(source)
     assert out == after.read_text()

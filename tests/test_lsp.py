@@ -16,7 +16,7 @@ from azureml_migrate.config import DEFAULT
 from azureml_migrate.engine import analyze, fix_all
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ARTICLE = (FIXTURES / "article_submit.before.py").read_text()
+ARTICLE = (Path(__file__).resolve().parent.parent / "examples" / "day1-experiment" / "submit.py").read_text()
 URI = "file:///work/project/submit.py"
 
 
