@@ -80,6 +80,7 @@ def run(argv: list[str] | None = None) -> int:
         _err(str(exc))
         return 2
     errors = 0
+    fixed_findings = fixed_files = 0
     records: list[Record] = []
     diffs: list[str] = []
     writing = args.command == "fix" and not args.diff
@@ -106,7 +107,10 @@ def run(argv: list[str] | None = None) -> int:
                         fromfile=f"a/{path}", tofile=f"b/{path}")))
                 if writing:
                     write(src, new)
+                    before = len(analysis.visible)
                     analysis = analyze(new, settings)
+                    fixed_files += 1
+                    fixed_findings += before - len(analysis.visible)
         if args.command == "check" or writing:
             records += [Record(path, f) for f in analysis.visible]
     if args.diff:
@@ -120,7 +124,11 @@ def run(argv: list[str] | None = None) -> int:
     else:
         if records:
             print(text(records))
-        print(summary(records), file=sys.stderr if args.command == "fix" else sys.stdout)
+        if args.command == "fix":
+            print(f"Fixed {fixed_findings} finding(s) in {fixed_files} file(s). " + summary(records).replace(
+                "Found", "Left:").replace("No SDK v1 code found.", "Nothing left to migrate."), file=sys.stderr)
+        else:
+            print(summary(records))
     if errors and not records and errors == len(files):
         return 2
     return 1 if records else 0
