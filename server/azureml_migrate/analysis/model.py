@@ -99,10 +99,20 @@ class Escape:
 
 @dataclass
 class Occurrence:
-    """Any resolved v1 name in the text, for hover (findings or not)."""
+    """Any resolved v1 name in the text, for hover (findings or not).
 
-    span: Span
+    The span is computed on demand: hovers are rare, names are many.
+    """
+
+    node: ast.AST
     symbol: str
+    lines: Any
+
+    @property
+    def span(self) -> Span:
+        n, lines = self.node, self.lines
+        end = n.end_lineno or n.lineno
+        return Span(n.lineno, lines.char_col(n.lineno, n.col_offset), end, lines.char_col(end, n.end_col_offset or 0))
 
 
 @dataclass

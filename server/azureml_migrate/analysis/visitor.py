@@ -517,7 +517,7 @@ class Analyzer:
             q = entry.qualified
             self.import_refs.setdefault(node.id, []).append((node, id(self.stmt)))
             if v1_names.is_v1(q):
-                self.occurrences.append(Occurrence(self.span(node), q))
+                self.occurrences.append(Occurrence(node, q, self.lines))
             return Sym(q)
         if isinstance(entry, Binding):
             entry.references.append(node)
@@ -529,7 +529,7 @@ class Analyzer:
         if isinstance(base, Sym):
             q = v1_names.canonical(f"{base.qualified}.{node.attr}")
             if v1_names.is_v1(q):
-                self.occurrences.append(Occurrence(self.span(node), q))
+                self.occurrences.append(Occurrence(node, q, self.lines))
                 if role == "load" and (v1_names.is_module_attribute(q) or registry.match("attribute", q, None)):
                     rule = registry.match("attribute", q, None) or registry.GENERIC
                     self.add_finding(rule, q, node, self.stmt, receiver=None)
@@ -537,7 +537,7 @@ class Analyzer:
         if isinstance(base, Obj):
             value = Obj(base.kind, base.origin, base.binding, base.finding, (*base.path, node.attr))
             symbol = value.member_symbol
-            self.occurrences.append(Occurrence(self.span(node), symbol))
+            self.occurrences.append(Occurrence(node, symbol, self.lines))
             if role == "load":
                 rule = registry.match("attribute", symbol, base.origin) or registry.GENERIC
                 self.add_finding(rule, symbol, node, self.stmt, receiver=base)

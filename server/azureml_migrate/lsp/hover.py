@@ -50,6 +50,9 @@ def hover(snap: Snapshot, pos: types.Position, encoding: str) -> types.Hover | N
                            range=to_range(snap.lines, best.span, encoding))
     occ = None
     for o in analysis.occurrences:
+        node = o.node
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
+            continue  # cheap line test first: spans are computed only for candidates
         if o.span.contains_point(line, col) and (occ is None or occ.span.contains(o.span)):
             occ = o
     symbol = occ.symbol if occ is not None else (best.symbol if best is not None else None)
