@@ -108,6 +108,10 @@ RETURNS = {
     "azure.ai.ml.MLClient.jobs.get": "azure.ai.ml.entities.Job",
     "azure.ai.ml.MLClient.workspaces.get": "azure.ai.ml.entities.Workspace",
     "mlflow.active_run": "mlflow.entities.Run",
+    "azure.ai.ml.entities.AmlCompute": "azure.ai.ml.entities.AmlCompute",
+    "azure.ai.ml.entities.ComputeInstance": "azure.ai.ml.entities.ComputeInstance",
+    "azure.ai.ml.MLClient.compute.get": "azure.ai.ml.entities.Compute",
+    "azure.ai.ml.MLClient.compute.begin_create_or_update": "azure.core.polling.LROPoller",
 }
 
 

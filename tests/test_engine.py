@@ -105,13 +105,13 @@ def test_attribute_writes_on_bindings():
 
 def test_unknown_v1_apis_are_reported_not_skipped_and_block_their_group():
     src = (
-        "from azureml.core import Workspace\nfrom azureml.core.compute import ComputeTarget\n"
-        "ws = Workspace.from_config()\nct = ComputeTarget(workspace=ws, name='cpu')\n"
+        "from azureml.core import Workspace, Datastore\n"
+        "ws = Workspace.from_config()\nds = Datastore(workspace=ws, name='store')\n"
     )
     found = {f.code: f for f in analyze(src).visible}
-    assert found["AML004"].symbol == "azureml.core.ComputeTarget"
+    assert found["AML004"].symbol == "azureml.core.Datastore"
     assert found["AML101"].fix_safety is None
-    assert "line 4" in found["AML101"].blocked
+    assert "line 3" in found["AML101"].blocked
 
 
 def test_ignore_comment_suppresses_one_code_on_its_line():

@@ -1,0 +1,1031 @@
+"""Compute targets (AML4xx): `ml_client.compute` operations and v2 compute entities.
+
+The v1 shape is two statements, a provisioning configuration and a create call:
+
+    cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+    cluster.wait_for_completion(show_output=True)
+
+v2 has one entity that carries the name as well as the settings, and one operation:
+
+    cfg = AmlCompute(name="cpu-cluster", size="STANDARD_D2_V2", max_instances=4, ...)
+    cluster = ml_client.compute.begin_create_or_update(cfg).result()
+
+The configuration statement becomes the entity in place, with the name copied from the
+create call (allowed only when the name means the same at both places), so nothing
+moves and the variable keeps its name.  The create call waits for the poller's result,
+so `cluster` holds the compute entity as before and a later `wait_for_completion` goes.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ..fixes.lazy import cst
+
+from ..astutil import literal
+from ..fixes.calls import arg_map, keyword_arg, rebuild_call
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+
+URL = LEARN + "migrate-to-v2-resource-compute"
+
+TARGET = "azureml.core.ComputeTarget"
+AML = "azureml.core.compute.AmlCompute"
+CI = "azureml.core.compute.ComputeInstance"
+AML_CONFIG = "azureml.core.compute.amlcompute.AmlComputeProvisioningConfiguration"
+CI_CONFIG = "azureml.core.compute.computeinstance.ComputeInstanceProvisioningConfiguration"
+KINDS = (TARGET, AML, CI)
+ENTITIES = "azure.ai.ml.entities"
+
+GET_PARAMS = ("workspace", "name")
+CREATE_PARAMS = ("workspace", "name", "provisioning_configuration")
+
+# Exceptions that also catch what v2 raises (azure.core.exceptions.ResourceNotFoundError
+# and HttpResponseError derive from AzureError, which derives from Exception).
+_V2_SAFE_HANDLERS = {"ResourceNotFoundError", "HttpResponseError", "AzureError", "Exception", "BaseException"}
+
+
+def _terminal_names(expr: ast.expr | None) -> set[str]:
+    if expr is None:
+        return set()
+    out = set()
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            out.add(node.attr)
+    return out
+
+
+def _exception_problem(site) -> str | None:
+    """Why v2's exceptions would escape a surrounding `except ComputeTargetException:`."""
+    stmt = site.stmt
+    for node in ast.walk(site.analyzer.tree):
+        if not isinstance(node, ast.Try) or not node.body:
+            continue
+        if not (node.body[0].lineno <= stmt.lineno <= (node.body[-1].end_lineno or 0)):
+            continue
+        if not any(s is stmt for b in node.body for s in ast.walk(b)):
+            continue
+        catches_v1 = covered = False
+        for handler in node.handlers:
+            names = _terminal_names(handler.type)
+            if handler.type is None or names & _V2_SAFE_HANDLERS:
+                covered = True
+            if "ComputeTargetException" in names:
+                catches_v1 = True
+        if catches_v1 and not covered:
+            return ("v2 raises `azure.core.exceptions.ResourceNotFoundError` (HttpResponseError for other "
+                    "service errors), not `ComputeTargetException`: change the `except` clause, then fix")
+    return None
+
+
+def _workspace_of_receiver(site):
+    """(receiver binding, its workspace binding) for a method call on a compute variable."""
+    b = site.receiver_binding()
+    if b is None or b.creator is None:
+        return None, None
+    ws = b.creator.facts.get("workspace")
+    return b, ws
+
+
+def _quote_like(node: cst.BaseExpression, text: str) -> cst.SimpleString:
+    quote = node.quote if isinstance(node, cst.SimpleString) and node.quote in ('"', "'") else '"'
+    return cst.SimpleString(f"{quote}{text}{quote}")
+
+
+# -- get / create -----------------------------------------------------------------------
+
+
+class ComputeGet(Rule):
+    """Get an existing compute target by name.
+
+    ## Migration
+    `ml_client.compute.get(name)` returns the v2 entity (`AmlCompute`, `ComputeInstance`,
+    ...). v1 raised `ComputeTargetException` when the name was not found; v2 raises
+    `azure.core.exceptions.ResourceNotFoundError`, so an `except ComputeTargetException:`
+    around the call must change with it.
+
+    ## Fix safety
+    Safe. Inside a `try` whose `except` catches `ComputeTargetException` (and nothing that
+    also catches v2's errors) the fix is held back: change the `except` clause to
+    `except ResourceNotFoundError:` (from `azure.core.exceptions`) first.
+    """
+
+    code = "AML401"
+    name = "compute-get"
+    symbols = KINDS
+    message = "`{symbol}(workspace, name)` is SDK v1; get the compute with `ml_client.compute.get(name)`"
+    v2 = "ml_client.compute.get(name)"
+    url = URL
+    safety = SAFE
+    params = GET_PARAMS
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeTarget
+
+ws = Workspace.from_config()
+cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+print(cluster.name)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cluster = ml_client.compute.get(name="cpu-cluster")
+print(cluster.name)
+"""
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        ws = site.consume(site.arg(0, "workspace"))
+        if ws is None:
+            return Check(MANUAL, "cannot tell which workspace this is")
+        if site.arg(1, "name") is None:
+            return Check(MANUAL, "no compute name is given")
+        problem = _exception_problem(site)
+        if problem:
+            return Check(MANUAL, problem)
+        site.require(ws)
+        return Check(self.safety, facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        func = cst.parse_expression(f"{ctx.client()}.compute.get")
+        return rebuild_call(node, func, self.params, {"workspace": None, "name": "name"})
+
+
+class _ProvisioningConfiguration(Rule):
+    """Shared shape of the two provisioning configurations (see the subclasses)."""
+
+    entity: str = ""
+    params: tuple[str, ...] = ()
+    needs_assignment_note = "assign the provisioning configuration to a variable and pass it to the create call"
+
+    def parameter_problem(self, site) -> tuple[str | None, dict]:
+        raise NotImplementedError
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        problem, facts = self.parameter_problem(site)
+        if problem:
+            return Check(MANUAL, problem)
+        facts["needs_assignment"] = True
+        return Check(self.safety, facts=facts)
+
+    def plan(self, finding, users, analysis) -> None:
+        """The entity needs the compute name, which only the create call knows."""
+        if finding.safety is None:
+            return
+        creates = [u for u in users if isinstance(u.rule, ComputeCreate) and u.facts.get("config") is finding]
+        if len(users) == 1 and len(creates) == 1 and creates[0].safety is not None:
+            finding.facts["name"] = creates[0].facts["name_src"]
+            return
+        finding.safety = None
+        finding.message += " (v2 entities carry the compute name: use the configuration in exactly one create call)"
+
+    def fix(self, node, ctx):
+        return self.entity_call(node, ctx, cst.parse_expression(ctx.finding.facts["name"]))
+
+    def entity_call(self, node, ctx, name: cst.BaseExpression) -> cst.Call:
+        raise NotImplementedError
+
+
+class AmlComputeProvisioning(_ProvisioningConfiguration):
+    """The settings of a new compute cluster.
+
+    ## Migration
+    `azure.ai.ml.entities.AmlCompute(name=..., ...)` (keyword-only), created with
+    `ml_client.compute.begin_create_or_update(compute)`. The name comes from the create
+    call. `vm_size` -> `size`; `vm_priority` `"dedicated"`/`"lowpriority"` -> `tier`
+    `"dedicated"`/`"low_priority"`; `min_nodes` -> `min_instances`; `max_nodes` ->
+    `max_instances`; `idle_seconds_before_scaledown` -> `idle_time_before_scale_down`
+    (seconds in both, but v1's default is 1800 and v2's 120: the fix writes 1800 when the
+    v1 code relied on the default); `admin_username`/`admin_user_password`/
+    `admin_user_ssh_key` -> `ssh_settings=AmlComputeSshSettings(admin_username=...,
+    admin_password=..., ssh_key_value=...)`; `remote_login_port_public_access`
+    `"Enabled"`/`"Disabled"` -> `ssh_public_access_enabled=True/False`; `tags` and
+    `description` stay. By hand: the virtual network (`network_settings=NetworkSettings(
+    vnet_name=..., subnet=<subnet ARM id>)`), `identity_type`/`identity_id`
+    (`identity=IdentityConfiguration(...)`), `location` and `enable_node_public_ip` (v1
+    sent it only with a virtual network).
+
+    The configuration statement becomes the entity in place (rather than being folded
+    into the create call), so the code keeps its shape; this is allowed when the
+    create call's name means the same at the configuration statement: a literal, or
+    names not reassigned in between in the same block.
+
+    ## Fix safety
+    Safe, together with the create call. Without `max_nodes` v1 rejected the
+    configuration, so there is nothing to migrate (v2 would default to 4 nodes).
+    """
+
+    code = "AML402"
+    name = "amlcompute-provisioning-configuration"
+    symbols = (f"{AML}.provisioning_configuration",)
+    message = "`AmlCompute.provisioning_configuration()` is SDK v1; describe the cluster with `azure.ai.ml.entities.AmlCompute(name=..., ...)`"
+    v2 = "azure.ai.ml.entities.AmlCompute(name=..., size=..., min_instances=..., max_instances=..., idle_time_before_scale_down=..., tier=...)"
+    url = URL
+    safety = SAFE
+    creates = BindingSpec(AML_CONFIG)
+    entity = "AmlCompute"
+    params = (
+        "vm_size", "vm_priority", "min_nodes", "max_nodes", "idle_seconds_before_scaledown", "admin_username",
+        "admin_user_password", "admin_user_ssh_key", "vnet_resourcegroup_name", "vnet_name", "subnet_name", "tags",
+        "description", "remote_login_port_public_access", "identity_type", "identity_id", "location",
+        "enable_node_public_ip",
+    )
+    v1_idle_default = 1800  # azureml-core 1.61: provisioning_configuration(idle_seconds_before_scaledown=1800)
+    tiers = {"dedicated": "dedicated", "lowpriority": "low_priority"}
+    ssh_access = {"Enabled": True, "Disabled": False, "NotSpecified": None}
+    manual = {
+        "vnet_resourcegroup_name": "the virtual network becomes `network_settings=NetworkSettings(vnet_name=..., subnet=<subnet ARM id>)`",
+        "vnet_name": "the virtual network becomes `network_settings=NetworkSettings(vnet_name=..., subnet=<subnet ARM id>)`",
+        "subnet_name": "the virtual network becomes `network_settings=NetworkSettings(vnet_name=..., subnet=<subnet ARM id>)`",
+        "identity_type": "the identity becomes `identity=IdentityConfiguration(type=..., user_assigned_identities=[...])`",
+        "identity_id": "the identity becomes `identity=IdentityConfiguration(type=..., user_assigned_identities=[...])`",
+        "location": "`location` has no documented AmlCompute parameter; create the cluster in the workspace region or set it by hand",
+        "enable_node_public_ip": "`enable_node_public_ip` only applied with a virtual network in v1; migrate it with the network settings",
+    }
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", vm_priority="lowpriority", max_nodes=4)
+cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+cluster.wait_for_completion(show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import AmlCompute
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cfg = AmlCompute(name="cpu-cluster", size="STANDARD_D2_V2", tier="low_priority", max_instances=4, idle_time_before_scale_down=1800)
+cluster = ml_client.compute.begin_create_or_update(cfg).result()
+"""
+
+    def parameter_problem(self, site):
+        for i, p in enumerate(self.params):
+            if p in self.manual and site.arg(i, p) is not None:
+                return self.manual[p], {}
+        if site.arg(3, "max_nodes") is None:
+            return "v1 requires `max_nodes` (this configuration raised ComputeTargetException)", {}
+        ok, value = literal(site.arg(3, "max_nodes"))
+        if ok and value is None:
+            return "v1 requires `max_nodes` (this configuration raised ComputeTargetException)", {}
+        priority = site.arg(1, "vm_priority")
+        if priority is not None:
+            ok, value = literal(priority)
+            if not ok or value not in self.tiers:
+                return "`vm_priority` must be the literal 'dedicated' or 'lowpriority' to map it to `tier`", {}
+        idle = site.arg(4, "idle_seconds_before_scaledown")
+        if idle is not None:
+            ok, value = literal(idle)
+            if ok and not value:
+                return "v1 sent no idle time for a zero or None `idle_seconds_before_scaledown`; choose one by hand", {}
+        access = site.arg(13, "remote_login_port_public_access")
+        if access is not None:
+            ok, value = literal(access)
+            if not ok or value not in self.ssh_access:
+                return "`remote_login_port_public_access` must be a literal 'Enabled', 'Disabled' or 'NotSpecified'", {}
+        admin = [site.arg(5, "admin_username"), site.arg(6, "admin_user_password"), site.arg(7, "admin_user_ssh_key")]
+        if any(a is not None for a in admin) and admin[0] is None:
+            return "v1 rejects admin credentials without `admin_username`", {}
+        return None, {}
+
+    def entity_call(self, node, ctx, name):
+        cls = ctx.need(ENTITIES, self.entity)
+        args = arg_map(node, self.params)
+
+        def tier(arg):
+            value = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
+            return keyword_arg("tier", _quote_like(arg.value, self.tiers[value]), arg)
+
+        def ssh_access(arg):
+            value = self.ssh_access[arg.value.evaluated_value]
+            return None if value is None else keyword_arg("ssh_public_access_enabled", cst.Name(str(value)), arg)
+
+        def ssh_settings(arg):
+            ssh_cls = ctx.need(ENTITIES, "AmlComputeSshSettings")
+            inner = [keyword_arg("admin_username", arg.value)]
+            for v1, v2 in (("admin_user_password", "admin_password"), ("admin_user_ssh_key", "ssh_key_value")):
+                if v1 in args:
+                    inner.append(keyword_arg(v2, args[v1].value))
+            call = cst.Call(func=cst.Name(ssh_cls), args=_commas(inner))
+            return keyword_arg("ssh_settings", call, arg)
+
+        mapping = {
+            "vm_size": "size",
+            "vm_priority": tier,
+            "min_nodes": "min_instances",
+            "max_nodes": "max_instances",
+            "idle_seconds_before_scaledown": "idle_time_before_scale_down",
+            "admin_username": ssh_settings,
+            "admin_user_password": None,
+            "admin_user_ssh_key": None,
+            "tags": "tags",
+            "description": "description",
+            "remote_login_port_public_access": ssh_access,
+        }
+        append = []
+        if "idle_seconds_before_scaledown" not in args:
+            append.append(keyword_arg("idle_time_before_scale_down", cst.Integer(str(self.v1_idle_default))))
+        return rebuild_call(node, cst.Name(cls), self.params, mapping,
+                            prepend=[keyword_arg("name", name)], append=append)
+
+
+class ComputeInstanceProvisioning(_ProvisioningConfiguration):
+    """The settings of a new compute instance.
+
+    ## Migration
+    `azure.ai.ml.entities.ComputeInstance(name=..., ...)`, created with
+    `ml_client.compute.begin_create_or_update(ci)`. `vm_size` -> `size`;
+    `ssh_public_access` -> `ssh_public_access_enabled` (v1 sent `False` by default, so
+    the fix writes it); `admin_user_ssh_public_key` ->
+    `ssh_settings=ComputeInstanceSshSettings(ssh_key_value=...)`;
+    `assigned_user_object_id` + `assigned_user_tenant_id` ->
+    `create_on_behalf_of=AssignedUserConfiguration(user_tenant_id=..., user_object_id=...)`;
+    `tags` and `description` stay. The virtual network (`network_settings=
+    NetworkSettings(...)`) is migrated by hand.
+
+    ## Fix safety
+    Safe, together with the create call.
+    """
+
+    code = "AML403"
+    name = "computeinstance-provisioning-configuration"
+    symbols = (f"{CI}.provisioning_configuration",)
+    message = "`ComputeInstance.provisioning_configuration()` is SDK v1; describe the instance with `azure.ai.ml.entities.ComputeInstance(name=..., ...)`"
+    v2 = "azure.ai.ml.entities.ComputeInstance(name=..., size=..., ssh_public_access_enabled=...)"
+    url = URL
+    safety = SAFE
+    creates = BindingSpec(CI_CONFIG)
+    entity = "ComputeInstance"
+    params = (
+        "vm_size", "ssh_public_access", "admin_user_ssh_public_key", "vnet_resourcegroup_name", "vnet_name",
+        "subnet_name", "tags", "description", "assigned_user_object_id", "assigned_user_tenant_id",
+    )
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeInstance
+
+ws = Workspace.from_config()
+cfg = ComputeInstance.provisioning_configuration(vm_size="STANDARD_DS3_V2", ssh_public_access=False)
+instance = ComputeInstance.create(ws, "my-ci", cfg)
+instance.wait_for_completion(show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import ComputeInstance
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cfg = ComputeInstance(name="my-ci", size="STANDARD_DS3_V2", ssh_public_access_enabled=False)
+instance = ml_client.compute.begin_create_or_update(cfg).result()
+"""
+
+    def parameter_problem(self, site):
+        for i, p in ((3, "vnet_resourcegroup_name"), (4, "vnet_name"), (5, "subnet_name")):
+            if site.arg(i, p) is not None:
+                return "the virtual network becomes `network_settings=NetworkSettings(vnet_name=..., subnet=<subnet ARM id>)`", {}
+        if (site.arg(8, "assigned_user_object_id") is None) != (site.arg(9, "assigned_user_tenant_id") is None):
+            return "`create_on_behalf_of` needs both the user's object id and tenant id", {}
+        ssh = site.arg(1, "ssh_public_access")
+        if ssh is not None:
+            ok, value = literal(ssh)
+            if not ok or not isinstance(value, bool):
+                return "`ssh_public_access` must be a literal True or False (v1 ignored other values)", {}
+        return None, {}
+
+    def entity_call(self, node, ctx, name):
+        cls = ctx.need(ENTITIES, self.entity)
+        args = arg_map(node, self.params)
+
+        def ssh_settings(arg):
+            ssh_cls = ctx.need(ENTITIES, "ComputeInstanceSshSettings")
+            call = cst.Call(func=cst.Name(ssh_cls), args=[keyword_arg("ssh_key_value", arg.value)])
+            return keyword_arg("ssh_settings", call, arg)
+
+        def on_behalf(arg):
+            user_cls = ctx.need(ENTITIES, "AssignedUserConfiguration")
+            inner = [keyword_arg("user_tenant_id", args["assigned_user_tenant_id"].value),
+                     keyword_arg("user_object_id", arg.value)]
+            return keyword_arg("create_on_behalf_of", cst.Call(func=cst.Name(user_cls), args=_commas(inner)), arg)
+
+        mapping = {
+            "vm_size": "size",
+            "ssh_public_access": "ssh_public_access_enabled",
+            "admin_user_ssh_public_key": ssh_settings,
+            "tags": "tags",
+            "description": "description",
+            "assigned_user_object_id": on_behalf,
+            "assigned_user_tenant_id": None,
+        }
+        append = []
+        if "ssh_public_access" not in args:
+            append.append(keyword_arg("ssh_public_access_enabled", cst.Name("False")))
+        return rebuild_call(node, cst.Name(cls), self.params, mapping,
+                            prepend=[keyword_arg("name", name)], append=append)
+
+
+def _commas(args: list) -> list:
+    sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    return [a.with_changes(comma=sep) for a in args[:-1]] + args[-1:]
+
+
+def _name_problem(site, name_expr: ast.expr, config_stmt: ast.stmt) -> str | None:
+    """Why the create call's name cannot be written at the configuration statement."""
+    ok, value = literal(name_expr)
+    if ok and isinstance(value, str):
+        return None
+    if any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom)) for n in ast.walk(name_expr)):
+        return "the compute name is computed by a call; assign it to a variable first"
+    block_of = site.analyzer.block_of
+    block, index = block_of.get(id(config_stmt), (None, -1))
+    here, at = block_of.get(id(site.stmt), (None, -1))
+    if block is None or block is not here or index >= at:
+        return "the provisioning configuration is not created earlier in the same block"
+    between = block[index:at]  # the configuration statement itself included
+    names = {n.id for n in ast.walk(name_expr) if isinstance(n, ast.Name)}
+    mutable = any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in ast.walk(name_expr))
+    if mutable and len(between) > 1:
+        return "the compute name is read from an object that may change before the create call"
+    for stmt in between:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names:
+                return f"`{n.id}` changes between the configuration and the create call"
+    return None
+
+
+class ComputeCreate(Rule):
+    """Provision a compute target from a provisioning configuration.
+
+    ## Migration
+    `ml_client.compute.begin_create_or_update(compute).result()`: the configuration
+    becomes the v2 entity (AML402/AML403), which carries the name. v1's `create`
+    returned at once and `wait_for_completion` waited; the fix waits for the poller's
+    result, so the variable holds the compute entity (with `.name`) as before, and the
+    `wait_for_completion` call goes (AML406).
+
+    ## Fix safety
+    Safe, together with its configuration, when the configuration is assigned to a
+    variable used only here. The fix waits for provisioning where v1 only started it:
+    without a later `wait_for_completion` the fix is unsafe.
+    """
+
+    code = "AML404"
+    name = "compute-create"
+    symbols = (f"{TARGET}.create", f"{AML}.create")
+    message = "`{symbol}()` is SDK v1; create the compute with `ml_client.compute.begin_create_or_update(compute)`"
+    v2 = "ml_client.compute.begin_create_or_update(compute).result()"
+    url = URL
+    safety = SAFE
+    creates = BindingSpec(TARGET)
+    params = CREATE_PARAMS
+    configs = {AML_CONFIG: AmlComputeProvisioning, CI_CONFIG: ComputeInstanceProvisioning}
+    before = AmlComputeProvisioning.before
+    after = AmlComputeProvisioning.after
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        ws = site.consume(site.arg(0, "workspace"))
+        if ws is None:
+            return Check(MANUAL, "cannot tell which workspace this is")
+        name = site.arg(1, "name")
+        cfg = site.arg(2, "provisioning_configuration")
+        if name is None or cfg is None:
+            return Check(MANUAL, "the name or the configuration is missing")
+        ok, value = literal(name)
+        if ok and value in ("amlcompute", "local", "containerinstance"):
+            return Check(MANUAL, f"v1 rejects the reserved name {value!r}")
+        problem = _exception_problem(site)
+        if problem:
+            return Check(MANUAL, problem)
+        b = site.binding(cfg)
+        if b is None or b.creator is None or b.kind not in self.configs:
+            return Check(MANUAL, "assign the provisioning configuration to a variable and pass it here")
+        if not self.accepts(b.kind):
+            return Check(MANUAL, "this create call does not match the configuration's compute type")
+        problem = _name_problem(site, name, b.creator.stmt)
+        if problem:
+            return Check(MANUAL, problem)
+        site.consume(cfg)
+        site.require(b)
+        site.require(ws)
+        facts = {"workspace": ws, "config": b.creator, "name_src": site.source(name)}
+        return Check(self.safety, facts=facts)
+
+    def accepts(self, kind: str) -> bool:
+        return True  # AmlCompute.create is ComputeTarget.create: the configuration decides
+
+    def plan(self, finding, users, analysis) -> None:
+        """Without a later wait, v1 returned while the cluster was still provisioning."""
+        if finding.safety is None or any(isinstance(u.rule, ComputeWait) for u in users):
+            return
+        finding.safety = UNSAFE
+        finding.message += " (the fix waits for provisioning to finish, which v1 did not do here)"
+
+    def fix(self, node, ctx):
+        func = cst.parse_expression(f"{ctx.client()}.compute.begin_create_or_update")
+        cfg = arg_map(node, self.params)["provisioning_configuration"]
+        call = cst.Call(func=func, args=[cst.Arg(value=cfg.value)])
+        return cst.Call(func=cst.Attribute(value=call, attr=cst.Name("result")))
+
+
+class ComputeInstanceCreate(ComputeCreate):
+    """Provision a compute instance from a provisioning configuration.
+
+    ## Migration
+    `ml_client.compute.begin_create_or_update(ci).result()`, as for clusters (AML404).
+
+    ## Fix safety
+    Safe, together with its configuration; unsafe without a later `wait_for_completion`
+    (the fix waits for provisioning).
+    """
+
+    code = "AML405"
+    name = "computeinstance-create"
+    symbols = (f"{CI}.create",)
+    message = "`ComputeInstance.create()` is SDK v1; create the instance with `ml_client.compute.begin_create_or_update(ci)`"
+    creates = BindingSpec(CI)
+    before = ComputeInstanceProvisioning.before
+    after = ComputeInstanceProvisioning.after
+
+    def accepts(self, kind: str) -> bool:
+        return kind == CI_CONFIG
+
+
+class ComputeWait(Rule):
+    """Wait for a compute target to finish provisioning.
+
+    ## Migration
+    The v2 create call returns a poller; `.result()` waits. The fix of the create call
+    (AML404/AML405) already waits, and a compute from `ml_client.compute.get` is ready,
+    so the statement is removed. v1's progress output (`show_output=True`) is not
+    printed.
+
+    ## Fix safety
+    Safe on a compute the fix creates or gets. `min_node_count`, `timeout_in_minutes` and
+    `is_delete_operation` have no poller equivalent: migrate by hand (poll
+    `ml_client.compute.get(name)` or `ml_client.compute.list_nodes(name)`).
+    """
+
+    code = "AML406"
+    name = "compute-wait-for-completion"
+    symbols = tuple(f"{k}.wait_for_completion" for k in KINDS)
+    message = "`{symbol}()` is SDK v1; v2 waits with `.result()` on the poller `begin_create_or_update` returns"
+    v2 = "ml_client.compute.begin_create_or_update(compute).result()"
+    url = URL
+    safety = SAFE
+    statement_fix = True
+    before = AmlComputeProvisioning.before
+    after = AmlComputeProvisioning.after
+
+    def check(self, site):
+        if site.has_star_args() or set(site.keywords()) - {"show_output"} or len(site.node.args) > 1:
+            return Check(MANUAL, "only `show_output` can be mapped; wait for nodes by polling `ml_client.compute.get(name)`")
+        if not site.is_statement() or not site.alone_on_line():
+            return Check(MANUAL, "only a statement of its own can be removed")
+        b, ws = _workspace_of_receiver(site)
+        if b is None or not isinstance(b.creator.rule, (ComputeGet, ComputeCreate)):
+            return Check(MANUAL, "cannot tell which compute this is")
+        site.require(b)
+        return Check(self.safety, facts={"workspace": ws, "sole": id(site.stmt) in site.analyzer.sole_stmts})
+
+    def fix(self, node, ctx):
+        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+
+
+# -- operations on an existing compute ----------------------------------------------------
+
+
+class _ComputeOperation(Rule):
+    """A method call on a compute variable -> `ml_client.compute.<op>(compute.name)`."""
+
+    operation = ""
+    v1_params: tuple[str, ...] = ()
+
+    def check(self, site):
+        if site.has_star_args() or set(site.keywords()) - set(self.v1_params) or len(site.node.args) > len(self.v1_params):
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        b, ws = _workspace_of_receiver(site)
+        if b is None or ws is None or not isinstance(b.creator.rule, (ComputeGet, ComputeCreate)):
+            return Check(MANUAL, "cannot tell which compute or workspace this is")
+        if not site.is_statement():
+            return Check(MANUAL, "v2 returns a poller where v1 returned nothing; use the call as a statement")
+        wait = site.arg(0, "wait_for_completion") if "wait_for_completion" in self.v1_params else None
+        ok, value = literal(wait)
+        if wait is not None and not ok:
+            return Check(MANUAL, "`wait_for_completion` must be a literal True or False")
+        site.require(b)
+        site.require(ws)
+        return Check(self.safety, facts={"workspace": ws, "wait": bool(ok and value)})
+
+    def fix(self, node, ctx):
+        compute = node.func.value
+        func = cst.parse_expression(f"{ctx.client()}.compute.{self.operation}")
+        call = cst.Call(func=func, args=[cst.Arg(value=cst.Attribute(value=compute, attr=cst.Name("name")))])
+        if ctx.finding.facts.get("wait"):
+            call = cst.Call(func=cst.Attribute(value=call, attr=cst.Name("result")))
+        return call
+
+
+class ComputeDelete(_ComputeOperation):
+    """Delete a compute target.
+
+    ## Migration
+    `ml_client.compute.begin_delete(compute.name)`; a compute instance's
+    `wait_for_completion=True` becomes `.result()` on the poller, `show_output` is dropped.
+
+    ## Fix safety
+    Safe as a statement of its own, on a compute the fix gets or creates.
+    """
+
+    code = "AML407"
+    name = "compute-delete"
+    symbols = (f"{TARGET}.delete", f"{AML}.delete")
+    message = "`{symbol}()` is SDK v1; delete with `ml_client.compute.begin_delete(name)`"
+    v2 = "ml_client.compute.begin_delete(compute.name)"
+    url = URL
+    safety = SAFE
+    operation = "begin_delete"
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute
+
+ws = Workspace.from_config()
+cluster = AmlCompute(ws, "cpu-cluster")
+cluster.delete()
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cluster = ml_client.compute.get(name="cpu-cluster")
+ml_client.compute.begin_delete(cluster.name)
+"""
+
+
+class ComputeInstanceDelete(_ComputeOperation):
+    """Delete a compute instance.
+
+    ## Migration
+    `ml_client.compute.begin_delete(ci.name)`, with `.result()` when v1 passed
+    `wait_for_completion=True`; `show_output` is dropped.
+
+    ## Fix safety
+    Safe as a statement of its own, on a compute the fix gets or creates.
+    """
+
+    code = "AML408"
+    name = "computeinstance-delete"
+    symbols = (f"{CI}.delete",)
+    message = "`{symbol}()` is SDK v1; delete with `ml_client.compute.begin_delete(name)`"
+    v2 = "ml_client.compute.begin_delete(ci.name).result()"
+    url = URL
+    safety = SAFE
+    operation = "begin_delete"
+    v1_params = ("wait_for_completion", "show_output")
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeInstance
+
+ws = Workspace.from_config()
+ci = ComputeInstance(ws, "my-ci")
+ci.delete(wait_for_completion=True, show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+ci = ml_client.compute.get(name="my-ci")
+ml_client.compute.begin_delete(ci.name).result()
+"""
+
+
+class _PowerAction(_ComputeOperation):
+    v1_params = ("wait_for_completion", "show_output")
+    safety = SAFE
+    url = URL
+
+
+class ComputeInstanceStart(_PowerAction):
+    """Start a compute instance.
+
+    ## Migration
+    `ml_client.compute.begin_start(ci.name)`; `wait_for_completion=True` -> `.result()`.
+
+    ## Fix safety
+    Safe as a statement of its own.
+    """
+
+    code = "AML409"
+    name = "computeinstance-start"
+    symbols = (f"{CI}.start",)
+    message = "`ComputeInstance.start()` is SDK v1; use `ml_client.compute.begin_start(name)`"
+    v2 = "ml_client.compute.begin_start(ci.name)"
+    operation = "begin_start"
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeInstance
+
+ws = Workspace.from_config()
+ci = ComputeInstance(ws, "my-ci")
+ci.start(wait_for_completion=True, show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+ci = ml_client.compute.get(name="my-ci")
+ml_client.compute.begin_start(ci.name).result()
+"""
+
+
+class ComputeInstanceStop(_PowerAction):
+    """Stop a compute instance.
+
+    ## Migration
+    `ml_client.compute.begin_stop(ci.name)`; `wait_for_completion=True` -> `.result()`.
+
+    ## Fix safety
+    Safe as a statement of its own.
+    """
+
+    code = "AML410"
+    name = "computeinstance-stop"
+    symbols = (f"{CI}.stop",)
+    message = "`ComputeInstance.stop()` is SDK v1; use `ml_client.compute.begin_stop(name)`"
+    v2 = "ml_client.compute.begin_stop(ci.name)"
+    operation = "begin_stop"
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeInstance
+
+ws = Workspace.from_config()
+ci = ComputeInstance(ws, "my-ci")
+ci.stop()
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+ci = ml_client.compute.get(name="my-ci")
+ml_client.compute.begin_stop(ci.name)
+"""
+
+
+class ComputeInstanceRestart(_PowerAction):
+    """Restart a compute instance.
+
+    ## Migration
+    `ml_client.compute.begin_restart(ci.name)`; `wait_for_completion=True` -> `.result()`.
+
+    ## Fix safety
+    Safe as a statement of its own.
+    """
+
+    code = "AML411"
+    name = "computeinstance-restart"
+    symbols = (f"{CI}.restart",)
+    message = "`ComputeInstance.restart()` is SDK v1; use `ml_client.compute.begin_restart(name)`"
+    v2 = "ml_client.compute.begin_restart(ci.name)"
+    operation = "begin_restart"
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeInstance
+
+ws = Workspace.from_config()
+ci = ComputeInstance(ws, "my-ci")
+ci.restart(wait_for_completion=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+ci = ml_client.compute.get(name="my-ci")
+ml_client.compute.begin_restart(ci.name).result()
+"""
+
+
+class ComputeList(Rule):
+    """List the workspace's compute targets.
+
+    ## Migration
+    `ml_client.compute.list()` returns an iterator of v2 entities (`compute_type=` filters
+    by type).
+
+    ## Fix safety
+    Unsafe: v1 returned a list of v1 objects; the iterator cannot be indexed and the
+    entities' attributes differ (`type` is `"amlcompute"`, not `"AmlCompute"`).
+    """
+
+    code = "AML412"
+    name = "compute-list"
+    symbols = (f"{TARGET}.list",)
+    message = "`ComputeTarget.list()` is SDK v1; use `ml_client.compute.list()`"
+    v2 = "ml_client.compute.list()"
+    url = URL
+    safety = UNSAFE
+    before = """\
+from azureml.core import Workspace, ComputeTarget
+
+ws = Workspace.from_config()
+for target in ComputeTarget.list(ws):
+    print(target.name)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+for target in ml_client.compute.list():
+    print(target.name)
+"""
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        ws = site.consume(site.arg(0, "workspace"))
+        if ws is None:
+            return Check(MANUAL, "cannot tell which workspace this is")
+        site.require(ws)
+        return Check(self.safety, "the result is an iterator of v2 entities, not a list of v1 objects",
+                     facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        return cst.parse_expression(f"{ctx.client()}.compute.list()")
+
+
+class ComputeName(Rule):
+    """The name of a compute target.
+
+    ## Migration
+    v2 compute entities have the same `name` attribute.
+
+    ## Fix safety
+    Safe: nothing changes but the object it is read from.
+    """
+
+    code = "AML413"
+    name = "compute-name"
+    on = "attribute"
+    # Only the base class: the v1 snapshot lists `name` as a ComputeTarget symbol (the
+    # subclasses inherit it), so `AmlCompute(ws, n).name` is not matched yet.
+    symbols = (f"{TARGET}.name",)
+    message = "`{symbol}` is read from an SDK v1 compute object; v2 entities have the same `name`"
+    v2 = "compute.name"
+    url = URL
+    safety = SAFE
+    severity = "information"
+    before = ComputeGet.before
+    after = ComputeGet.after
+
+    def check(self, site):
+        b = site.receiver_binding()
+        if b is None or b.creator is None:
+            return Check(MANUAL, "cannot tell which compute this is")
+        site.require(b)
+        return Check(self.safety)
+
+    def fix(self, node, ctx):
+        return node
+
+
+# -- by hand -------------------------------------------------------------------------------
+
+
+class ComputeStatus(Rule):
+    """The status or nodes of a compute target.
+
+    ## Migration
+    `ml_client.compute.get(name).provisioning_state` for the provisioning state (the base
+    `ComputeTarget.get_status()` value); v1's `AmlCompute.get_status()` returned an
+    `AmlComputeStatus` (node counts, errors) and `ComputeInstance.get_status()` a
+    `ComputeInstanceStatus`: read the v2 entity's attributes instead
+    (`ml_client.compute.get(name).state` for an instance). `list_nodes()` ->
+    `ml_client.compute.list_nodes(name)` (an iterator of `AmlComputeNodeInfo`, not dicts).
+
+    ## Fix safety
+    No automatic fix: the result's type changes, and a `ComputeTarget` variable holds a
+    subclass whose `get_status` differs.
+    """
+
+    code = "AML414"
+    name = "compute-status"
+    symbols = (*(f"{k}.get_status" for k in KINDS), f"{AML}.list_nodes")
+    message = "`{symbol}()` is SDK v1; read the state from `ml_client.compute.get(name)` (or `ml_client.compute.list_nodes(name)`)"
+    v2 = "ml_client.compute.get(name).provisioning_state / ml_client.compute.list_nodes(name)"
+    url = URL
+    safety = MANUAL
+
+
+class ComputeUpdate(Rule):
+    """Change a cluster's scale settings.
+
+    ## Migration
+    Set the v2 entity's attributes and update it: `cluster.min_instances = ...`,
+    `cluster.max_instances = ...`, `cluster.idle_time_before_scale_down = ...` (seconds),
+    then `ml_client.compute.begin_update(cluster).result()`.
+
+    ## Fix safety
+    No automatic fix yet: one call becomes several statements.
+    """
+
+    code = "AML415"
+    name = "compute-update"
+    symbols = (f"{AML}.update",)
+    message = "`AmlCompute.update()` is SDK v1; set the entity's attributes and call `ml_client.compute.begin_update(cluster)`"
+    v2 = "cluster.max_instances = n; ml_client.compute.begin_update(cluster).result()"
+    url = URL
+    safety = MANUAL
+
+
+class ComputeAttach(Rule):
+    """Attach an existing Kubernetes/AKS cluster (or other resource) as a compute target.
+
+    ## Migration
+    `ml_client.compute.begin_attach(KubernetesCompute(name=..., resource_id=...,
+    namespace=...))` for Kubernetes and AKS (install the Azure ML extension on the cluster
+    first); other attachable types have their own v2 entities (`VirtualMachineCompute`,
+    `SynapseSparkCompute`). The attach configuration objects differ and are migrated by
+    hand.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML416"
+    name = "compute-attach"
+    symbols = (
+        f"{TARGET}.attach",
+        "azureml.core.compute.AksCompute.attach_configuration",
+        "azureml.core.compute.KubernetesCompute.attach_configuration",
+    )
+    message = "`{symbol}` is SDK v1; attach with `ml_client.compute.begin_attach(KubernetesCompute(...))`"
+    v2 = "ml_client.compute.begin_attach(azure.ai.ml.entities.KubernetesCompute(name=..., resource_id=...))"
+    url = URL
+    safety = MANUAL
+
+
+class WorkspaceComputeTargets(Rule):
+    """The workspace's compute targets as a dict.
+
+    ## Migration
+    `ws.compute_targets[name]` -> `ml_client.compute.get(name)`;
+    iterating -> `ml_client.compute.list()`; `name in ws.compute_targets` -> try
+    `ml_client.compute.get(name)` and catch `azure.core.exceptions.ResourceNotFoundError`.
+
+    ## Fix safety
+    No automatic fix: the dict is used in many shapes.
+    """
+
+    code = "AML417"
+    name = "workspace-compute-targets"
+    on = "attribute"
+    symbols = ("azureml.core.Workspace.compute_targets",)
+    message = "`Workspace.compute_targets` is SDK v1; use `ml_client.compute.get(name)` / `ml_client.compute.list()`"
+    v2 = "ml_client.compute.get(name)"
+    url = URL
+    safety = MANUAL
+
+
+class ComputeTargetExceptionRule(Rule):
+    """The exception v1 raised for compute errors, including "not found".
+
+    ## Migration
+    v2 raises `azure.core.exceptions.ResourceNotFoundError` when `ml_client.compute.get`
+    finds no compute, and `HttpResponseError` (its base class) for other service errors.
+    Change `except ComputeTargetException:` to `except ResourceNotFoundError:` when the
+    `try` body is migrated.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML418"
+    name = "compute-target-exception"
+    on = "attribute"
+    symbols = ("azureml.exceptions.ComputeTargetException",)
+    message = "`ComputeTargetException` is SDK v1; v2 raises `azure.core.exceptions.ResourceNotFoundError`"
+    v2 = "azure.core.exceptions.ResourceNotFoundError"
+    url = URL
+    safety = MANUAL
+
+
+RULES = [
+    ComputeGet, AmlComputeProvisioning, ComputeInstanceProvisioning, ComputeCreate, ComputeInstanceCreate,
+    ComputeWait, ComputeDelete, ComputeInstanceDelete, ComputeInstanceStart, ComputeInstanceStop,
+    ComputeInstanceRestart, ComputeList, ComputeName, ComputeStatus, ComputeUpdate, ComputeAttach,
+    WorkspaceComputeTargets, ComputeTargetExceptionRule,
+]
