@@ -21,6 +21,7 @@ from . import code_actions, diagnostics, hover
 from .code_actions import FIX_ALL, MIGRATE, ClientFeatures
 from .convert import encoding_name
 from .documents import Documents, Snapshot
+from .protocol import MigrateProtocol
 
 PUSH_DELAY = 0.05  # seconds: coalesces a burst of keystrokes into one analysis
 CLIENT_ONLY_SETTINGS = {"path", "interpreter", "trace"}
@@ -30,7 +31,7 @@ CMD_REPORT = "azureml-migrate.report"
 
 class MigrateServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("azureml-migrate", __version__)
+        super().__init__("azureml-migrate", __version__, protocol_cls=MigrateProtocol)
         self.documents = Documents()
         self.settings: Settings = DEFAULT
         self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
