@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from dataclasses import dataclass, field
 
 from . import __version__
+from . import notebooks
+from .analysis.model import Span
 from .config import DEFAULT, Settings
 from .engine import analyze, fix_all
 from .output import Record, as_json, sarif, summary, text
@@ -91,6 +94,15 @@ def run(argv: list[str] | None = None) -> int:
             _err(str(exc))
             errors += 1
             continue
+        if path.endswith(".ipynb"):
+            outcome = _notebook(path, src, settings, args, writing)
+            errors += outcome.errors
+            records += outcome.records
+            diffs += outcome.diffs
+            if outcome.fixed:
+                fixed_files += 1
+                fixed_findings += outcome.fixed
+            continue
         analysis = analyze(src.text, settings)
         if analysis.syntax_error:
             _err(f"{path}: {analysis.syntax_error}; left unchanged")
@@ -132,6 +144,83 @@ def run(argv: list[str] | None = None) -> int:
     if errors and not records and errors == len(files):
         return 2
     return 1 if records else 0
+
+
+@dataclass
+class _NotebookOutcome:
+    records: list[Record] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    errors: int = 0
+    fixed: int = 0
+
+
+def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writing: bool) -> _NotebookOutcome:
+    """check / fix one notebook: its cells as one module, %%writefile cells on their own."""
+    out = _NotebookOutcome()
+    try:
+        nb = notebooks.load(src.text)
+    except notebooks.NotebookError as exc:
+        _err(f"{path}: {exc}")
+        out.errors += 1
+        return out
+    if not notebooks.is_python(nb):
+        return out
+    new_sources: dict[int, str] = {}
+    before = 0
+    programs = nb.programs()
+    for program in programs:
+        analysis = analyze(program.text, settings)
+        if analysis.syntax_error:
+            cell = program.locate(analysis.syntax_error_span.line) if analysis.syntax_error_span else None
+            where = f"cell {cell[0] + 1}" if cell else "a cell"
+            _err(f"{path}: {where} does not parse ({analysis.syntax_error.split(' (line')[0]}); those cells left unchanged")
+            out.errors += 1
+            continue
+        before += len(analysis.visible)
+        if args.command == "fix" or args.diff:
+            new, problems = fix_all(analysis, settings, settings.unsafe_fixes)
+            for problem in problems:
+                _err(f"{path}: {problem}")
+            for index, text in program.split(new).items():
+                if text != nb.source(index):
+                    new_sources[index] = text
+        if args.command == "check":
+            out.records += _notebook_records(path, program, analysis)
+    if args.diff:
+        def lines(text: str) -> list[str]:
+            return [ln if ln.endswith("\n") else ln + "\n" for ln in text.splitlines(keepends=True)]
+
+        for index, text in sorted(new_sources.items()):
+            out.diffs.append("".join(difflib.unified_diff(
+                lines(nb.source(index)), lines(text),
+                fromfile=f"a/{path} (cell {index + 1})", tofile=f"b/{path} (cell {index + 1})")))
+    if writing:
+        if new_sources:
+            if not nb.layout:
+                _err(f"{path}: its JSON layout cannot be reproduced exactly; not written (use --diff)")
+                out.errors += 1
+            else:
+                write(src, nb.with_sources(new_sources))
+                nb = notebooks.load(nb.with_sources(new_sources))
+        left = 0
+        for program in nb.programs():
+            analysis = analyze(program.text, settings)
+            out.records += _notebook_records(path, program, analysis)
+            left += len(analysis.visible)
+        out.fixed = max(before - left, 0) if new_sources else 0
+    return out
+
+
+def _notebook_records(path: str, program, analysis) -> list[Record]:
+    records = []
+    for f in analysis.visible:
+        start = program.locate(f.span.line)
+        end = program.locate(f.span.end_line) or start
+        if start is None:
+            continue
+        span = Span(start[1], f.span.col, end[1], f.span.end_col)
+        records.append(Record(path, f, cell=start[0] + 1, span=span))
+    return records
 
 
 def main() -> None:

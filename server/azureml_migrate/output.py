@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from . import __version__
-from .analysis.model import Finding
+from .analysis.model import Finding, Span
 from .rules.registry import BY_CODE
 
 HOMEPAGE = "https://github.com/azureml-migrate/azureml-migrate"
@@ -16,16 +16,22 @@ HOMEPAGE = "https://github.com/azureml-migrate/azureml-migrate"
 class Record:
     path: str
     finding: Finding
-    cell: int | None = None
+    cell: int | None = None  # 1-based among all cells, for notebooks
+    span: Span | None = None  # cell-relative, for notebooks
+
+    @property
+    def where(self) -> Span:
+        return self.span or self.finding.span
 
     def as_json(self) -> dict:
         f = self.finding
+        s = self.where
         out = {
             "path": self.path,
-            "line": f.span.line,
-            "column": f.span.col + 1,
-            "end_line": f.span.end_line,
-            "end_column": f.span.end_col + 1,
+            "line": s.line,
+            "column": s.col + 1,
+            "end_line": s.end_line,
+            "end_column": s.end_col + 1,
             "code": f.code,
             "symbol": f.symbol,
             "message": f.message,
@@ -45,7 +51,7 @@ def text(records: list[Record]) -> str:
         f = r.finding
         where = f"{r.path}:cell {r.cell}:" if r.cell is not None else f"{r.path}:"
         mark = {"safe": " [*]", "unsafe": " [unsafe fix]"}.get(f.fix_safety or "", "")
-        lines.append(f"{where}{f.span.line}:{f.span.col + 1}: {f.code} {f.message}{mark}")
+        lines.append(f"{where}{r.where.line}:{r.where.col + 1}: {f.code} {f.message}{mark}")
     return "\n".join(lines)
 
 
@@ -99,10 +105,10 @@ def sarif(records: list[Record]) -> str:
                         "physicalLocation": {
                             "artifactLocation": {"uri": r.path.replace("\\", "/")},
                             "region": {
-                                "startLine": f.span.line,
-                                "startColumn": f.span.col + 1,
-                                "endLine": f.span.end_line,
-                                "endColumn": f.span.end_col + 1,
+                                "startLine": r.where.line,
+                                "startColumn": r.where.col + 1,
+                                "endLine": r.where.end_line,
+                                "endColumn": r.where.end_col + 1,
                             },
                         }
                     }

@@ -28,7 +28,7 @@ def walk(paths: list[str]) -> Iterator[str]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_venv(os.path.join(root, d)))
                 for name in sorted(files):
-                    if name.endswith(".py"):
+                    if name.endswith((".py", ".ipynb")):
                         yield os.path.join(root, name) if root != "." or path != "." else name
         elif os.path.exists(path):
             yield path

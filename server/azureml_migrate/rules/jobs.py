@@ -243,7 +243,8 @@ class ScriptRunConfigRule(Rule):
             b = site.consume(env)
             site.require(b)
             site.require_finding(site.inline(env))
-            if b is None and site.inline(env) is None:
+            ok, value = literal(env)
+            if b is None and site.inline(env) is None and not (ok and isinstance(value, str)):
                 safety = UNSAFE
                 notes.append("`environment` must be a v2 Environment or an 'name@label' string")
         facts = {"parts": parts, "compute_mode": compute_mode, "has_env": env is not None}

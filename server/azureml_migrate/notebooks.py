@@ -1,0 +1,194 @@
+"""Jupyter notebooks as Python modules, and back.
+
+The code cells of a notebook run in one namespace, so they are analysed as one module
+(imports in one cell resolve three cells later). Each cell is preceded by a marker
+comment, so findings map back to (cell, line) and fixed text splits back into cells.
+IPython magics and shell escapes are masked with `pass` placeholders that carry their
+index and are put back after fixing. `%%writefile x.py` cells are separate programs (the
+training script written from the notebook) and are analysed as modules of their own.
+Only edited cells change when the notebook is written back; the file keeps its JSON
+layout byte for byte (the layout is detected, and a notebook whose layout cannot be
+reproduced is not written).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+CELL_MARK = "# azureml-migrate:cell {index}"
+_CELL_RE = re.compile(r"^# azureml-migrate:cell (\d+)$")
+_MAGIC_RE = re.compile(r"^(\s*)pass  # azureml-migrate:magic (\d+)$")
+# Cell magics whose body is Python.
+_PYTHON_CELL_MAGICS = {"capture", "time", "timeit", "prun", "debug", "writefile"}
+
+
+class NotebookError(Exception):
+    """The file is not a notebook this tool can read or write back faithfully."""
+
+
+@dataclass
+class Program:
+    """Python text built from one or more cells, with the way back to them."""
+
+    text: str
+    cells: list[int]  # notebook cell indexes (0-based) in this program, in order
+    # virtual line (1-based) -> (cell index, line in cell, 1-based)
+    line_map: dict[int, tuple[int, int]] = field(default_factory=dict)
+    magics: list[str] = field(default_factory=list)  # original masked lines
+
+    def locate(self, line: int) -> tuple[int, int] | None:
+        return self.line_map.get(line)
+
+    def split(self, new_text: str) -> dict[int, str]:
+        """New source of each cell of this program, from fixed text."""
+        out: dict[int, list[str]] = {}
+        before_first: list[str] = []  # imports a fix placed at the very top
+        current: int | None = None
+        for line in new_text.splitlines(keepends=True):
+            m = _CELL_RE.match(line.rstrip("\r\n"))
+            if m:
+                current = int(m.group(1))
+                out[current] = []
+                continue
+            magic = _MAGIC_RE.match(line.rstrip("\r\n"))
+            if magic:
+                line = self.magics[int(magic.group(2))] + ("\n" if line.endswith("\n") else "")
+            (before_first if current is None else out[current]).append(line)
+        if before_first:
+            first = out.setdefault(self.cells[0], [])
+            # After a cell magic line (%%writefile must stay first), else at the top.
+            at = 1 if first and first[0].lstrip().startswith("%%") else 0
+            first[at:at] = before_first
+        result = {}
+        for index, lines in out.items():
+            text = "".join(lines)
+            result[index] = text[:-1] if text.endswith("\n") else text
+        return result
+
+
+@dataclass
+class Notebook:
+    raw: str
+    data: dict[str, Any]
+    layout: dict[str, Any]
+
+    @property
+    def cells(self) -> list[dict[str, Any]]:
+        return self.data.get("cells", [])
+
+    def source(self, index: int) -> str:
+        src = self.cells[index].get("source", "")
+        return "".join(src) if isinstance(src, list) else str(src)
+
+    def programs(self) -> list[Program]:
+        """The notebook's main program, then one program per `%%writefile *.py` cell."""
+        main = _Builder()
+        separate: list[Program] = []
+        for index, cell in enumerate(self.cells):
+            if cell.get("cell_type") != "code":
+                continue
+            text = self.source(index)
+            first = text.split("\n", 1)[0].strip()
+            if first.startswith("%%"):
+                magic = first[2:].split()[0] if len(first) > 2 else ""
+                if magic == "writefile":
+                    target = first.split()[-1] if len(first.split()) > 1 else ""
+                    if target.endswith(".py"):
+                        b = _Builder()
+                        b.add(index, text, skip_first=True)
+                        separate.append(b.program())
+                    continue
+                if magic not in _PYTHON_CELL_MAGICS:
+                    continue  # %%bash, %%html, ...: not Python
+                main.add(index, text, skip_first=True)
+                continue
+            main.add(index, text)
+        programs = [main.program()] if main.cells else []
+        return programs + separate
+
+    def with_sources(self, sources: dict[int, str]) -> str:
+        """The notebook text with these cells' sources replaced; everything else as read."""
+        for index, text in sources.items():
+            cell = self.cells[index]
+            lines = text.splitlines(keepends=True)
+            cell["source"] = lines if isinstance(cell.get("source"), list) else text
+        return dump(self.data, self.layout)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.cells: list[int] = []
+        self.line_map: dict[int, tuple[int, int]] = {}
+        self.magics: list[str] = []
+
+    def add(self, index: int, text: str, skip_first: bool = False) -> None:
+        self.cells.append(index)
+        self.lines.append(CELL_MARK.format(index=index))
+        cell_lines = text.split("\n")
+        if text.endswith("\n"):
+            cell_lines = cell_lines[:-1]
+        for number, line in enumerate(cell_lines, start=1):
+            self.line_map[len(self.lines) + 1] = (index, number)
+            self.lines.append(_mask(line, self.magics, force=skip_first and number == 1))
+
+    def program(self) -> Program:
+        return Program("\n".join(self.lines) + "\n", self.cells, self.line_map, self.magics)
+
+
+def _mask(line: str, magics: list[str], force: bool = False) -> str:
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    is_magic = stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#"))
+    assigned = re.match(r"^[A-Za-z_][\w.]*\s*=\s*[!%]", stripped)
+    if force or is_magic or assigned:
+        magics.append(line)
+        return f"{indent}pass  # azureml-migrate:magic {len(magics) - 1}"
+    return line
+
+
+# -- reading and writing with the file's own layout -------------------------------------
+
+_LAYOUTS = [
+    {"indent": 1, "sort_keys": True, "ensure_ascii": False},
+    {"indent": 1, "sort_keys": False, "ensure_ascii": False},
+    {"indent": 2, "sort_keys": True, "ensure_ascii": False},
+    {"indent": 2, "sort_keys": False, "ensure_ascii": False},
+    {"indent": 1, "sort_keys": True, "ensure_ascii": True},
+    {"indent": 2, "sort_keys": False, "ensure_ascii": True},
+    {"indent": 4, "sort_keys": False, "ensure_ascii": False},
+]
+
+
+def dump(data: dict[str, Any], layout: dict[str, Any]) -> str:
+    text = json.dumps(data, indent=layout["indent"], sort_keys=layout["sort_keys"],
+                      ensure_ascii=layout["ensure_ascii"])
+    return text + layout["trailer"]
+
+
+def load(raw: str) -> Notebook:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise NotebookError("not a Jupyter notebook (no cells)")
+    if data.get("nbformat", 4) < 4:
+        raise NotebookError(f"nbformat {data.get('nbformat')} is not supported (convert to nbformat 4)")
+    trailer = raw[len(raw.rstrip()):]
+    layout = None
+    for candidate in _LAYOUTS:
+        cand = {**candidate, "trailer": trailer}
+        if dump(data, cand) == raw:
+            layout = cand
+            break
+    return Notebook(raw, data, layout or {})
+
+
+def is_python(nb: Notebook) -> bool:
+    meta = nb.data.get("metadata", {})
+    lang = (meta.get("kernelspec", {}) or {}).get("language") or (meta.get("language_info", {}) or {}).get("name")
+    return lang in (None, "python")
