@@ -85,29 +85,9 @@ class Notebook:
 
     def programs(self) -> list[Program]:
         """The notebook's main program, then one program per `%%writefile *.py` cell."""
-        main = _Builder()
-        separate: list[Program] = []
-        for index, cell in enumerate(self.cells):
-            if cell.get("cell_type") != "code":
-                continue
-            text = self.source(index)
-            first = text.split("\n", 1)[0].strip()
-            if first.startswith("%%"):
-                magic = first[2:].split()[0] if len(first) > 2 else ""
-                if magic == "writefile":
-                    target = first.split()[-1] if len(first.split()) > 1 else ""
-                    if target.endswith(".py"):
-                        b = _Builder()
-                        b.add(index, text, skip_first=True)
-                        separate.append(b.program())
-                    continue
-                if magic not in _PYTHON_CELL_MAGICS:
-                    continue  # %%bash, %%html, ...: not Python
-                main.add(index, text, skip_first=True)
-                continue
-            main.add(index, text)
-        programs = [main.program()] if main.cells else []
-        return programs + separate
+        return programs_for([
+            (self.source(i) if c.get("cell_type") == "code" else None) for i, c in enumerate(self.cells)
+        ])
 
     def with_sources(self, sources: dict[int, str]) -> str:
         """The notebook text with these cells' sources replaced; everything else as read."""
@@ -116,6 +96,32 @@ class Notebook:
             lines = text.splitlines(keepends=True)
             cell["source"] = lines if isinstance(cell.get("source"), list) else text
         return dump(self.data, self.layout)
+
+
+def programs_for(sources: list[str | None]) -> list[Program]:
+    """Programs for cells given in order (None for a non-code cell); cell indexes are positions."""
+    main = _Builder()
+    separate: list[Program] = []
+    for index, text in enumerate(sources):
+        if text is None:
+            continue
+        first = text.split("\n", 1)[0].strip()
+        if first.startswith("%%"):
+            magic = first[2:].split()[0] if len(first) > 2 else ""
+            if magic == "writefile":
+                target = first.split()[-1] if len(first.split()) > 1 else ""
+                if target.endswith(".py"):
+                    b = _Builder()
+                    b.add(index, text, skip_first=True)
+                    separate.append(b.program())
+                continue
+            if magic not in _PYTHON_CELL_MAGICS:
+                continue  # %%bash, %%html, ...: not Python
+            main.add(index, text, skip_first=True)
+            continue
+        main.add(index, text)
+    programs = [main.program()] if main.cells else []
+    return programs + separate
 
 
 class _Builder:

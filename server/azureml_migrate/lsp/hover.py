@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..analysis import v1_names
+from ..analysis.model import Span
 from ..rules import registry
 from ..rules.base import Rule, snippet_body
 from .convert import from_position, to_range
@@ -35,9 +36,8 @@ def _rule_for(symbol: str) -> Rule | None:
     return None
 
 
-def hover(snap: Snapshot, pos: types.Position, encoding: str) -> types.Hover | None:
-    line, col = from_position(snap.lines, pos, encoding)
-    analysis = snap.analysis
+def card_at(analysis, line: int, col: int) -> tuple[str, Span] | None:
+    """The hover card and the range it is for, at an engine position."""
     # A finding under the cursor knows its exact rule (origin-specific ones included).
     best = None
     for f in analysis.visible:
@@ -45,9 +45,7 @@ def hover(snap: Snapshot, pos: types.Position, encoding: str) -> types.Hover | N
             if best is None or best.span.contains(f.span):
                 best = f
     if best is not None and best.rule is not registry.GENERIC:
-        card = rule_card(best.rule, best.symbol)
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=card),
-                           range=to_range(snap.lines, best.span, encoding))
+        return rule_card(best.rule, best.symbol), best.span
     occ = None
     for o in analysis.occurrences:
         node = o.node
@@ -68,6 +66,14 @@ def hover(snap: Snapshot, pos: types.Position, encoding: str) -> types.Hover | N
             + (f"Rules cover some of `{cls}`'s uses; see their diagnostics.\n\n" if cls else "")
             + f"[Upgrade to v2]({registry.GENERIC.url})"
         )
-    span = occ.span if occ is not None else best.span  # type: ignore[union-attr]
+    return value, (occ.span if occ is not None else best.span)  # type: ignore[union-attr]
+
+
+def hover(snap: Snapshot, pos: types.Position, encoding: str) -> types.Hover | None:
+    line, col = from_position(snap.lines, pos, encoding)
+    found = card_at(snap.analysis, line, col)
+    if found is None:
+        return None
+    value, span = found
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value),
                        range=to_range(snap.lines, span, encoding))

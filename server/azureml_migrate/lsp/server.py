@@ -17,9 +17,10 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..config import DEFAULT, Settings
-from . import code_actions, diagnostics, hover
+from . import code_actions, diagnostics, hover, notebook_cells
 from .code_actions import FIX_ALL, MIGRATE, ClientFeatures
-from .convert import encoding_name
+from .convert import encoding_name, position
+from .notebook_cells import NotebookCache
 from .documents import Documents, Snapshot
 from .protocol import MigrateProtocol
 
@@ -31,8 +32,18 @@ CMD_REPORT = "azureml-migrate.report"
 
 class MigrateServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("azureml-migrate", __version__, protocol_cls=MigrateProtocol)
+        super().__init__(
+            "azureml-migrate",
+            __version__,
+            protocol_cls=MigrateProtocol,
+            # A cells-only selector breaks lsprotocol 2025 + cattrs 25 clients: name the notebook too.
+            notebook_document_sync=types.NotebookDocumentSyncOptions(notebook_selector=[
+                types.NotebookDocumentFilterWithNotebook(
+                    notebook="*", cells=[types.NotebookCellLanguage(language="python")])
+            ]),
+        )
         self.documents = Documents()
+        self.notebooks = NotebookCache()
         self.settings: Settings = DEFAULT
         self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
                                      pull_diagnostics=False)
@@ -52,8 +63,36 @@ class MigrateServer(LanguageServer):
         if settings != self.settings:
             self.settings = settings
             self.documents.clear()
+            self.notebooks.clear()
 
     # -- analysis -----------------------------------------------------------------------
+    def notebook_of(self, cell_uri: str) -> str | None:
+        nb = self.workspace.get_notebook_document(cell_uri=cell_uri)
+        return nb.uri if nb is not None else None
+
+    def publish_notebook(self, notebook_uri: str) -> None:
+        snap = self.notebooks.get(self, notebook_uri, self.settings)
+        if snap is None:
+            return
+        for cell_uri, diags in notebook_cells.diagnostics_by_cell(snap, self.client.encoding).items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=diags))
+
+    def schedule_notebook_push(self, notebook_uri: str) -> None:
+        key = "notebook:" + notebook_uri
+        task = self._pending.pop(key, None)
+        if task is not None:
+            task.cancel()
+
+        async def later() -> None:
+            try:
+                await asyncio.sleep(PUSH_DELAY)
+            except asyncio.CancelledError:
+                return
+            self._pending.pop(key, None)
+            self.publish_notebook(notebook_uri)
+
+        self._pending[key] = asyncio.ensure_future(later())
+
     def snapshot(self, uri: str) -> Snapshot | None:
         try:
             doc = self.workspace.get_text_document(uri)
@@ -118,6 +157,23 @@ def did_change_configuration(ls: MigrateServer, params: types.DidChangeConfigura
             ls.schedule_push(uri)
 
 
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def notebook_did_open(ls: MigrateServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.publish_notebook(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(ls: MigrateServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    ls.schedule_notebook_push(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(ls: MigrateServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    ls.notebooks.forget(params.notebook_document.uri)
+    for cell in params.cell_text_documents:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: MigrateServer, params: types.DidOpenTextDocumentParams) -> None:
     if not ls.client.pull_diagnostics:
@@ -150,6 +206,8 @@ def did_close(ls: MigrateServer, params: types.DidCloseTextDocumentParams) -> No
     types.DiagnosticOptions(identifier="azureml-migrate", inter_file_dependencies=False, workspace_diagnostics=False),
 )
 def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    if ls.notebook_of(params.text_document.uri) is not None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])  # notebook cells are pushed
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
@@ -163,9 +221,17 @@ def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL, MIGRATE], resolve_provider=True),
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL, MIGRATE, notebook_cells.NOTEBOOK_FIX_ALL,
+                           notebook_cells.NOTEBOOK_MIGRATE],
+        resolve_provider=True),
 )
 def code_action(ls: MigrateServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    notebook = ls.notebook_of(params.text_document.uri)
+    if notebook is not None:
+        nb = ls.notebooks.get(ls, notebook, ls.settings)
+        if nb is None:
+            return None
+        return notebook_cells.code_actions(nb, params.text_document.uri, params, ls.client, ls.settings) or None
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
         return None
@@ -183,10 +249,30 @@ def code_action_resolve(ls: MigrateServer, action: types.CodeAction) -> types.Co
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: MigrateServer, params: types.HoverParams) -> types.Hover | None:
+    notebook = ls.notebook_of(params.text_document.uri)
+    if notebook is not None:
+        return _cell_hover(ls, notebook, params)
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
         return None
     return hover.hover(snap, params.position, ls.client.encoding)
+
+
+def _cell_hover(ls: MigrateServer, notebook: str, params: types.HoverParams) -> types.Hover | None:
+    nb = ls.notebooks.get(ls, notebook, ls.settings)
+    found = nb and notebook_cells.hover_program(nb, params.text_document.uri, params.position, ls.client.encoding)
+    if not found:
+        return None
+    analysis, vline, col, cell, program = found
+    card = hover.card_at(analysis, vline, col)
+    if card is None:
+        return None
+    value, span = card
+    line = program.locate(span.line)[1]
+    end_line = (program.locate(span.end_line) or (0, line))[1]
+    rng = types.Range(start=position(cell.lines, line, span.col, ls.client.encoding),
+                      end=position(cell.lines, end_line, span.end_col, ls.client.encoding))
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value), range=rng)
 
 
 def _arg(args: Any) -> dict:
@@ -198,7 +284,16 @@ def _arg(args: Any) -> dict:
 @server.command(CMD_MIGRATE)
 async def migrate_file(ls: MigrateServer, *args: Any) -> dict:
     arg = _arg(list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args))
-    snap = ls.snapshot(arg.get("uri", ""))
+    uri = arg.get("uri", "")
+    if ls.workspace.get_notebook_document(notebook_uri=uri) is not None:
+        nb = ls.notebooks.get(ls, uri, ls.settings)
+        edit = notebook_cells.migrate_edit(nb, ls.settings, ls.client, unsafe=True) if nb else None
+        if edit is None:
+            return {"changed": False}
+        result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
+            edit=edit, label="Migrate notebook to Azure ML SDK v2"))
+        return {"changed": bool(result and result.applied)}
+    snap = ls.snapshot(uri)
     if snap is None:
         return {"changed": False, "message": "azureml-migrate: that document is not open"}
     if arg.get("version") is not None and arg["version"] != snap.version:
