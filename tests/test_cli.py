@@ -116,3 +116,13 @@ def test_lsp_accepts_stdio_flag():
     result = subprocess.run([sys.executable, "-m", "azureml_migrate", "lsp", "--stdio"], input="", capture_output=True,
                             text=True, timeout=60, env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"})
     assert "unrecognized arguments" not in result.stderr
+
+
+def test_report_writes_markdown_and_json(project: Path):
+    result = cli("report", ".", "-o", "migration.md", cwd=project)
+    assert result.returncode == 1
+    md = (project / "migration.md").read_text()
+    assert md.startswith("# Azure ML SDK v1") and "## By rule" in md and "### blocked.py" in md
+    assert "| [AML101]" in md and "by hand" in md
+    records = json.loads((project / "migration.json").read_text())
+    assert {r["code"] for r in records} >= {"AML101", "AML004"}

@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     fix = sub.add_parser("fix", help="rewrite SDK v1 code (safe fixes unless --unsafe-fixes)")
     common(fix)
+    report = sub.add_parser("report", help="write a migration report (Markdown and JSON)")
+    report.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    report.add_argument("--output", "-o", default="-",
+                        help="Markdown file to write (default: stdout); the JSON goes beside it (.json)")
     sub.add_parser("rules", help="print the rule catalog as a Markdown table")
     lsp = sub.add_parser("lsp", help="run the language server on stdio")
     lsp.add_argument("--stdio", action="store_true", help="accepted for vscode-languageclient (stdio is the default)")
@@ -71,6 +75,8 @@ def run(argv: list[str] | None = None) -> int:
 
         start()
         return 0
+    if args.command == "report":
+        return _report(args)
     if args.command == "rules":
         from .docs import rules_table
 
@@ -143,6 +149,52 @@ def run(argv: list[str] | None = None) -> int:
             print(summary(records))
     if errors and not records and errors == len(files):
         return 2
+    return 1 if records else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Per file and rule: what was found, what a fix would do, what needs a person."""
+    import json as _json
+
+    from .report import markdown_for
+
+    try:
+        files = list(walk(args.paths))
+    except SourceError as exc:
+        _err(str(exc))
+        return 2
+    analysed = []
+    records: list[Record] = []
+    for path in files:
+        try:
+            src = read(path)
+        except SourceError as exc:
+            _err(str(exc))
+            continue
+        if path.endswith(".ipynb"):
+            try:
+                nb = notebooks.load(src.text)
+            except notebooks.NotebookError as exc:
+                _err(f"{path}: {exc}")
+                continue
+            for program in nb.programs():
+                analysis = analyze(program.text, DEFAULT)
+                analysed.append((f"{path} (cells {', '.join(str(c + 1) for c in program.cells)})", analysis))
+                records += _notebook_records(path, program, analysis)
+            continue
+        analysis = analyze(src.text, DEFAULT)
+        analysed.append((path, analysis))
+        records += [Record(path, f) for f in analysis.visible]
+    markdown = markdown_for(analysed)
+    if args.output == "-":
+        sys.stdout.write(markdown)
+    else:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(markdown)
+        base = args.output[:-3] if args.output.endswith(".md") else args.output
+        with open(base + ".json", "w", encoding="utf-8") as fh:
+            fh.write(_json.dumps([r.as_json() for r in records], indent=2))
+        _err(f"wrote {args.output} and {base}.json")
     return 1 if records else 0
 
 
