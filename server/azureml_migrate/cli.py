@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import notebooks
 from .analysis.model import Span
-from .config import DEFAULT, Settings
+from .config import Settings, settings_for
 from .engine import analyze, fix_all
 from .output import Record, as_json, sarif, summary, text
 from .sources import SourceError, read, walk, write
@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _overrides(args: argparse.Namespace) -> dict:
+    """Command-line flags, which win over pyproject.toml (see config.py)."""
     values: dict = {}
     if args.select:
         values["select"] = [c for c in args.select.split(",") if c.strip()]
@@ -59,8 +60,20 @@ def _settings(args: argparse.Namespace) -> Settings:
         values["ignore"] = [c for c in args.ignore.split(",") if c.strip()]
     if args.default_image:
         values["default_image"] = args.default_image
-    values["unsafe_fixes"] = bool(args.unsafe_fixes)
-    settings, _ = DEFAULT.merged(values)
+    if args.unsafe_fixes:
+        values["unsafe_fixes"] = True
+    return values
+
+
+_told: set[str] = set()
+
+
+def _settings_for(path: str, overrides: dict) -> Settings:
+    settings, problems = settings_for(path, overrides)
+    for problem in problems:
+        if problem not in _told:
+            _told.add(problem)
+            _err(problem)
     return settings
 
 
@@ -82,7 +95,7 @@ def run(argv: list[str] | None = None) -> int:
 
         print(rules_table())
         return 0
-    settings = _settings(args)
+    overrides = _overrides(args)
     try:
         files = list(walk(args.paths))
     except SourceError as exc:
@@ -100,6 +113,7 @@ def run(argv: list[str] | None = None) -> int:
             _err(str(exc))
             errors += 1
             continue
+        settings = _settings_for(path, overrides)
         if path.endswith(".ipynb"):
             outcome = _notebook(path, src, settings, args, writing)
             errors += outcome.errors
@@ -178,11 +192,11 @@ def _report(args: argparse.Namespace) -> int:
                 _err(f"{path}: {exc}")
                 continue
             for program in nb.programs():
-                analysis = analyze(program.text, DEFAULT)
+                analysis = analyze(program.text, _settings_for(path, {}))
                 analysed.append((f"{path} (cells {', '.join(str(c + 1) for c in program.cells)})", analysis))
                 records += _notebook_records(path, program, analysis)
             continue
-        analysis = analyze(src.text, DEFAULT)
+        analysis = analyze(src.text, _settings_for(path, {}))
         analysed.append((path, analysis))
         records += [Record(path, f) for f in analysis.visible]
     markdown = markdown_for(analysed)

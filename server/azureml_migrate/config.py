@@ -1,8 +1,18 @@
-"""User settings shared by the CLI and the server."""
+"""User settings shared by the CLI and the server.
+
+Precedence, highest first: command-line flags or editor settings, then
+`[tool.azureml-migrate]` in the nearest `pyproject.toml` above the file, then defaults.
+Keys (kebab-case in pyproject, camelCase in editors): `select`, `ignore`,
+`per-file-ignores` (glob relative to the pyproject -> codes), `unsafe-fixes`,
+`default-image`, `credential`. Configuration is read as data (TOML), never executed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import fnmatch
+import os
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 # azureml-core 1.61.0.post4's DEFAULT_CPU_IMAGE: what v1 used when code named no image.
@@ -17,6 +27,18 @@ class Settings:
     default_image: str = V1_DEFAULT_CPU_IMAGE
     # Dotted path of the azure.identity credential class put in place of v1's implicit login.
     credential: str = "azure.identity.DefaultAzureCredential"
+    # (glob, codes) pairs; globs are relative to `root`, the folder of the pyproject.toml.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    root: str = ""
+
+    def for_path(self, path: str) -> Settings:
+        """These settings with the per-file ignores that match `path` folded into `ignore`."""
+        if not self.per_file_ignores:
+            return self
+        rel = os.path.relpath(os.path.abspath(path), self.root or os.getcwd()).replace(os.sep, "/")
+        extra = [c for glob, codes in self.per_file_ignores
+                 if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob) for c in codes]
+        return replace(self, ignore=self.ignore + tuple(extra)) if extra else self
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):
@@ -40,6 +62,13 @@ class Settings:
                     changes[norm] = value
                 else:
                     problems.append(f"{key}: expected true or false")
+            elif norm == "per_file_ignores":
+                if isinstance(value, dict) and all(
+                    isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
+                ):
+                    changes[norm] = tuple((k, tuple(c.strip().upper() for c in v)) for k, v in value.items())
+                else:
+                    problems.append(f"{key}: expected a table of glob = [codes]")
             elif norm in ("default_image", "credential"):
                 if isinstance(value, str):
                     if value.strip():
@@ -52,4 +81,45 @@ class Settings:
 
 
 DEFAULT = Settings()
-_ = field  # keep dataclasses.field importable for subclasses
+
+
+def find_pyproject(path: str) -> str | None:
+    """The nearest pyproject.toml at or above `path`'s folder."""
+    folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    return _find_in(folder)
+
+
+@lru_cache(maxsize=256)
+def _find_in(folder: str) -> str | None:
+    candidate = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(candidate):
+        return candidate
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _find_in(parent)
+
+
+@lru_cache(maxsize=64)
+def load_pyproject(pyproject: str) -> tuple[Settings, tuple[str, ...]]:
+    """Settings from `[tool.azureml-migrate]` (defaults where absent) and the problems found."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        return DEFAULT, (f"{pyproject}: reading pyproject.toml needs Python 3.11 or later; ignored",)
+    try:
+        with open(pyproject, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return DEFAULT, (f"{pyproject}: cannot read ({exc}); defaults used",)
+    table = data.get("tool", {}).get("azureml-migrate", {})
+    if not isinstance(table, dict):
+        return DEFAULT, (f"{pyproject}: [tool.azureml-migrate] must be a table; defaults used",)
+    settings, problems = replace(DEFAULT, root=os.path.dirname(pyproject)).merged(table)
+    return settings, tuple(f"{pyproject}: {p}" for p in problems)
+
+
+def settings_for(path: str, overrides: dict[str, Any] | None = None) -> tuple[Settings, list[str]]:
+    """The settings that apply to `path`: its pyproject, then the overrides, then per-file ignores."""
+    pyproject = find_pyproject(path)
+    base, problems = load_pyproject(pyproject) if pyproject else (DEFAULT, ())
+    settings, more = base.merged(overrides or {})
+    return settings.for_path(path), [*problems, *more]

@@ -78,8 +78,19 @@ def analyze(source: str, settings: Settings = DEFAULT) -> Analysis:
         name: [(analyzer.span(n), stmt_id) for n, stmt_id in refs] for name, refs in analyzer.import_refs.items()
     }
     plan(result, lines, analyzer.names_in_use)
+    result.findings += [_unused_ignore(s) for s in result.unused_suppressions]
     result.findings = [f for f in result.findings if settings.enabled(f.code)]
     return result
+
+
+def _unused_ignore(sup) -> Finding:
+    from .rules.registry import BY_CODE
+
+    rule = BY_CODE["AML005"]
+    node = ast.Pass(lineno=sup.line, col_offset=sup.col, end_lineno=sup.line, end_col_offset=sup.end_col)
+    codes = ", ".join(sorted(sup.codes)) if sup.codes else "any code"
+    return Finding(rule=rule, symbol="azureml-migrate:ignore", span=Span(sup.line, sup.col, sup.line, sup.end_col),
+                   node=node, stmt=node, safety=None, message=f"this ignore comment silences nothing ({codes})")
 
 
 def _mark_unused_imports(analyzer: Analyzer) -> None:

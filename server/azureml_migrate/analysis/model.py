@@ -128,6 +128,7 @@ class Analysis:
     names_in_use: set[str] = field(default_factory=set)
     block_of: dict[int, tuple[list[ast.stmt], int]] = field(default_factory=dict)
     import_stmts: list[ast.stmt] = field(default_factory=list)  # every import statement, in order
+    unused_suppressions: list[Any] = field(default_factory=list)  # ignore comments that silence nothing
     # v1 import name -> its uses: (span, id of the enclosing statement)
     import_refs: dict[str, list[tuple[Span, int]]] = field(default_factory=dict)
 

@@ -10,22 +10,34 @@ finding under `requires`; it is offered only if everything in the closure can be
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..text import Lines
 from .model import Analysis, Binding, Escape, Finding
 
-_IGNORE = re.compile(r"#\s*azureml-migrate:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_IGNORE = re.compile(r"#\s*azureml-migrate:\s*ignore(-file)?(?:\[([A-Za-z0-9_,\s]*)\])?")
+FILE_WIDE = 0  # the "line" of `# azureml-migrate: ignore-file[...]` comments
 
 
-def suppressions(source: str, lines: Lines) -> dict[int, set[str] | None]:
-    """Line -> codes ignored there (None = all codes)."""
-    out: dict[int, set[str] | None] = {}
+@dataclass
+class Suppression:
+    line: int
+    col: int
+    end_col: int
+    codes: set[str] | None  # None: every code
+    used: bool = False
+
+
+def suppressions(source: str, lines: Lines) -> dict[int, Suppression]:
+    """Line -> its ignore comment; FILE_WIDE -> the ignore-file comment."""
+    out: dict[int, Suppression] = {}
     if "azureml-migrate:" not in source:
         return out
     for m in _IGNORE.finditer(source):
-        line, _ = lines.position(m.start())
-        codes = m.group(1)
-        out[line] = None if codes is None else {c.strip().upper() for c in codes.split(",") if c.strip()}
+        line, col = lines.position(m.start())
+        codes = m.group(2)
+        parsed = None if codes is None else {c.strip().upper() for c in codes.split(",") if c.strip()}
+        out[FILE_WIDE if m.group(1) else line] = Suppression(line, col, col + len(m.group(0)), parsed)
     return out
 
 
@@ -55,9 +67,11 @@ def name_bindings(analysis: Analysis, names_in_use: set[str]) -> None:
 def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
     ignores = suppressions(analysis.source, lines)
     for f in analysis.findings:
-        codes = ignores.get(f.span.line, False)
-        if codes is not False and _suppressed(codes, f.code):  # type: ignore[arg-type]
-            f.suppressed = True
+        for key in (f.span.line, FILE_WIDE):
+            sup = ignores.get(key)
+            if sup is not None and _suppressed(sup.codes, f.code):
+                f.suppressed = sup.used = True
+    analysis.unused_suppressions = [s for s in ignores.values() if not s.used]
     name_bindings(analysis, names_in_use)
 
     consumer: dict[int, Finding] = {}

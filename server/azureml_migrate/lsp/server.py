@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from ..config import DEFAULT, Settings
+from ..config import DEFAULT, Settings, settings_for
 from . import code_actions, diagnostics, hover, notebook_cells
 from .code_actions import FIX_ALL, MIGRATE, ClientFeatures
 from .convert import encoding_name, position
@@ -45,6 +45,8 @@ class MigrateServer(LanguageServer):
         self.documents = Documents()
         self.notebooks = NotebookCache()
         self.settings: Settings = DEFAULT
+        self.overrides: dict[str, Any] = {}
+        self._told: set[str] = set()
         self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
                                      pull_diagnostics=False)
         self._pending: dict[str, asyncio.Task] = {}
@@ -53,17 +55,33 @@ class MigrateServer(LanguageServer):
     def apply_settings(self, values: Any) -> None:
         if not isinstance(values, dict):
             return
-        values = {k: v for k, v in values.items() if k not in CLIENT_ONLY_SETTINGS}
+        # Editors send every setting, defaults included: only values the user set override
+        # the project's pyproject.toml.
+        values = {k: v for k, v in values.items()
+                  if k not in CLIENT_ONLY_SETTINGS and v not in (None, "", [], {}, False)}
         settings, problems = DEFAULT.merged(values)
         if problems:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Warning,
                 message="azureml-migrate settings: " + "; ".join(problems) + " (defaults kept for these)",
             ))
-        if settings != self.settings:
-            self.settings = settings
+        if settings != self.settings or values != self.overrides:
+            self.settings, self.overrides = settings, values
             self.documents.clear()
             self.notebooks.clear()
+
+    def settings_for(self, uri: str) -> Settings:
+        """Editor settings over the document's pyproject.toml (file URIs only)."""
+        path = uri_to_path(uri)
+        if path is None:
+            return self.settings
+        settings, problems = settings_for(path, self.overrides)
+        for problem in problems:
+            if problem not in self._told:
+                self._told.add(problem)
+                self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning,
+                                                                 message="azureml-migrate: " + problem))
+        return settings
 
     # -- analysis -----------------------------------------------------------------------
     def notebook_of(self, cell_uri: str) -> str | None:
@@ -71,7 +89,7 @@ class MigrateServer(LanguageServer):
         return nb.uri if nb is not None else None
 
     def publish_notebook(self, notebook_uri: str) -> None:
-        snap = self.notebooks.get(self, notebook_uri, self.settings)
+        snap = self.notebooks.get(self, notebook_uri, self.settings_for(notebook_uri))
         if snap is None:
             return
         for cell_uri, diags in notebook_cells.diagnostics_by_cell(snap, self.client.encoding).items():
@@ -98,7 +116,7 @@ class MigrateServer(LanguageServer):
             doc = self.workspace.get_text_document(uri)
         except Exception:  # unknown document: nothing to say about it
             return None
-        return self.documents.get(uri, doc.version, doc.source, self.settings)
+        return self.documents.get(uri, doc.version, doc.source, self.settings_for(uri))
 
     def publish(self, uri: str) -> None:
         snap = self.snapshot(uri)
@@ -211,7 +229,7 @@ def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) 
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    result_id = f"{snap.version}:{hash(ls.settings)}"
+    result_id = f"{snap.version}:{hash(ls.settings_for(snap.uri))}"
     if params.previous_result_id == result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(
@@ -228,14 +246,15 @@ def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) 
 def code_action(ls: MigrateServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     notebook = ls.notebook_of(params.text_document.uri)
     if notebook is not None:
-        nb = ls.notebooks.get(ls, notebook, ls.settings)
+        settings = ls.settings_for(notebook)
+        nb = ls.notebooks.get(ls, notebook, settings)
         if nb is None:
             return None
-        return notebook_cells.code_actions(nb, params.text_document.uri, params, ls.client, ls.settings) or None
+        return notebook_cells.code_actions(nb, params.text_document.uri, params, ls.client, settings) or None
     snap = ls.snapshot(params.text_document.uri)
     if snap is None:
         return None
-    return code_actions.actions(snap, params, ls.client, ls.settings) or None
+    return code_actions.actions(snap, params, ls.client, ls.settings_for(snap.uri)) or None
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
@@ -244,7 +263,7 @@ def code_action_resolve(ls: MigrateServer, action: types.CodeAction) -> types.Co
     snap = ls.snapshot(data.get("uri", ""))
     if snap is None:
         return action
-    return code_actions.resolve(snap, action, ls.client, ls.settings)
+    return code_actions.resolve(snap, action, ls.client, ls.settings_for(snap.uri))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -259,7 +278,7 @@ def on_hover(ls: MigrateServer, params: types.HoverParams) -> types.Hover | None
 
 
 def _cell_hover(ls: MigrateServer, notebook: str, params: types.HoverParams) -> types.Hover | None:
-    nb = ls.notebooks.get(ls, notebook, ls.settings)
+    nb = ls.notebooks.get(ls, notebook, ls.settings_for(notebook))
     found = nb and notebook_cells.hover_program(nb, params.text_document.uri, params.position, ls.client.encoding)
     if not found:
         return None
@@ -275,6 +294,12 @@ def _cell_hover(ls: MigrateServer, notebook: str, params: types.HoverParams) -> 
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value), range=rng)
 
 
+def uri_to_path(uri: str) -> str | None:
+    from pygls.uris import to_fs_path
+
+    return to_fs_path(uri) if uri.startswith("file:") else None
+
+
 def _arg(args: Any) -> dict:
     if isinstance(args, list) and args and isinstance(args[0], dict):
         return args[0]
@@ -286,8 +311,8 @@ async def migrate_file(ls: MigrateServer, *args: Any) -> dict:
     arg = _arg(list(args[0]) if len(args) == 1 and isinstance(args[0], list) else list(args))
     uri = arg.get("uri", "")
     if ls.workspace.get_notebook_document(notebook_uri=uri) is not None:
-        nb = ls.notebooks.get(ls, uri, ls.settings)
-        edit = notebook_cells.migrate_edit(nb, ls.settings, ls.client, unsafe=True) if nb else None
+        nb = ls.notebooks.get(ls, uri, ls.settings_for(uri))
+        edit = notebook_cells.migrate_edit(nb, ls.settings_for(uri), ls.client, unsafe=True) if nb else None
         if edit is None:
             return {"changed": False}
         result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(
@@ -299,7 +324,7 @@ async def migrate_file(ls: MigrateServer, *args: Any) -> dict:
     if arg.get("version") is not None and arg["version"] != snap.version:
         return {"changed": False, "message": "azureml-migrate: the document changed; run the command again"}
     try:
-        text = code_actions.new_text(snap, "migrate", None, ls.settings)
+        text = code_actions.new_text(snap, "migrate", None, ls.settings_for(snap.uri))
     except code_actions.FixError as exc:
         return {"changed": False, "message": f"azureml-migrate: {exc}"}
     if text == snap.analysis.source:

@@ -93,4 +93,25 @@ class UnmigratedApi(Rule):
     safety = MANUAL
 
 
-RULES = [V1Import, SdkVersion, UnmigratedApi]
+class UnusedIgnore(Rule):
+    """An `# azureml-migrate: ignore[...]` comment that silences nothing.
+
+    ## Migration
+    Remove the comment (or the codes in it that no longer match): the code it was
+    written for has been migrated or moved.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML005"
+    name = "unused-ignore"
+    on = "comment"
+    message = "this ignore comment silences nothing"
+    v2 = "(remove the comment)"
+    url = DOCS["upgrade"]
+    severity = "information"
+    safety = MANUAL
+
+
+RULES = [V1Import, SdkVersion, UnmigratedApi, UnusedIgnore]
