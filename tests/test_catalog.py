@@ -112,6 +112,18 @@ RETURNS = {
     "azure.ai.ml.entities.ComputeInstance": "azure.ai.ml.entities.ComputeInstance",
     "azure.ai.ml.MLClient.compute.get": "azure.ai.ml.entities.Compute",
     "azure.ai.ml.MLClient.compute.begin_create_or_update": "azure.core.polling.LROPoller",
+    "azure.ai.ml.entities.Data": "azure.ai.ml.entities.Data",
+    "azure.ai.ml.MLClient.data.create_or_update": "azure.ai.ml.entities.Data",
+    "azure.ai.ml.MLClient.data.get": "azure.ai.ml.entities.Data",
+    "azure.ai.ml.MLClient.datastores.get": "azure.ai.ml.entities.Datastore",
+    "azure.ai.ml.MLClient.datastores.get_default": "azure.ai.ml.entities.Datastore",
+    "azure.ai.ml.MLClient.datastores.create_or_update": "azure.ai.ml.entities.Datastore",
+    "azure.ai.ml.entities.Model": "azure.ai.ml.entities.Model",
+    "azure.ai.ml.MLClient.models.create_or_update": "azure.ai.ml.entities.Model",
+    "azure.ai.ml.MLClient.models.get": "azure.ai.ml.entities.Model",
+    "azure.ai.ml.MLClient.online_endpoints.get": "azure.ai.ml.entities.OnlineEndpoint",
+    "azure.ai.ml.MLClient.online_endpoints.get_keys": "azure.ai.ml.entities.EndpointAuthKeys",
+    "azure.ai.ml.MLClient.online_endpoints.begin_delete": "azure.core.polling.LROPoller",
 }
 
 

@@ -62,6 +62,11 @@ _CLASS_HOMES: dict[str, tuple[str, ...]] = {
     "azureml.core.webservice.LocalWebservice": ("azureml.core.webservice.local",),
     "azureml.exceptions.ComputeTargetException": ("azureml.core.compute_target",),
     "azureml.widgets.RunDetails": (),
+    "azureml.data.FileDataset": ("azureml.data.file_dataset",),
+    "azureml.data.TabularDataset": ("azureml.data.tabular_dataset",),
+    "azureml.data.OutputFileDatasetConfig": ("azureml.data.output_dataset_config",),
+    "azureml.data.datapath.DataPath": (),
+    "azureml.data.dataset_consumption_config.DatasetConsumptionConfig": (),
 }
 
 # `azureml.core.VERSION` and friends: module attributes rather than classes.

@@ -8,10 +8,10 @@ and distributed training.  Codes never change meaning once released.
 
 from __future__ import annotations
 
-from . import compute, environments, general, jobs, run_logging, workspace
+from . import compute, data, environments, general, jobs, models, run_logging, workspace
 from .base import Rule
 
-_MODULES = (general, workspace, jobs, environments, compute, run_logging)
+_MODULES = (general, workspace, jobs, environments, compute, data, run_logging, models)
 
 ALL: list[Rule] = [cls() for module in _MODULES for cls in module.RULES]
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL}
