@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from . import notebooks
 from .analysis.model import Span
 from .config import Settings, settings_for
 from .engine import analyze, fix_all
-from .output import Record, as_json, sarif, summary, text
+from .output import Record, Row, as_json, sarif, summary, text
 from .sources import SourceError, read, walk, write
 
 
@@ -101,50 +102,18 @@ def run(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         _err(str(exc))
         return 2
-    errors = 0
-    fixed_findings = fixed_files = 0
+    job = _Job(args.command, bool(args.diff), overrides)
+    errors = fixed_findings = fixed_files = 0
     records: list[Record] = []
     diffs: list[str] = []
-    writing = args.command == "fix" and not args.diff
-    for path in files:
-        try:
-            src = read(path)
-        except SourceError as exc:
-            _err(str(exc))
-            errors += 1
-            continue
-        settings = _settings_for(path, overrides)
-        if path.endswith(".ipynb"):
-            outcome = _notebook(path, src, settings, args, writing)
-            errors += outcome.errors
-            records += outcome.records
-            diffs += outcome.diffs
-            if outcome.fixed:
-                fixed_files += 1
-                fixed_findings += outcome.fixed
-            continue
-        analysis = analyze(src.text, settings)
-        if analysis.syntax_error:
-            _err(f"{path}: {analysis.syntax_error}; left unchanged")
-            errors += 1
-            continue
-        if args.command == "fix" or args.diff:
-            new, problems = fix_all(analysis, settings, settings.unsafe_fixes)
-            for problem in problems:
-                _err(f"{path}: {problem}")
-            if new != src.text:
-                if args.diff:
-                    diffs.append("".join(difflib.unified_diff(
-                        src.text.splitlines(keepends=True), new.splitlines(keepends=True),
-                        fromfile=f"a/{path}", tofile=f"b/{path}")))
-                if writing:
-                    write(src, new)
-                    before = len(analysis.visible)
-                    analysis = analyze(new, settings)
-                    fixed_files += 1
-                    fixed_findings += before - len(analysis.visible)
-        if args.command == "check" or writing:
-            records += [Record(path, f) for f in analysis.visible]
+    for result in _map(job, files):
+        for message in result.messages:
+            _err(message)
+        errors += result.errors
+        fixed_files += result.fixed_files
+        fixed_findings += result.fixed_findings
+        records += [Row(row) for row in result.rows]
+        diffs += result.diffs
     if args.diff:
         sys.stdout.write("".join(d if d.endswith("\n") else d + "\n" for d in diffs))
         return 1 if diffs else (2 if errors and not files else 0)
@@ -164,6 +133,103 @@ def run(argv: list[str] | None = None) -> int:
     if errors and not records and errors == len(files):
         return 2
     return 1 if records else 0
+
+
+@dataclass(frozen=True)
+class _Job:
+    command: str
+    diff: bool
+    overrides: dict
+
+
+@dataclass
+class _FileResult:
+    rows: list[dict] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    errors: int = 0
+    fixed_files: int = 0
+    fixed_findings: int = 0
+
+
+PARALLEL_FROM = 64  # files; below this, starting worker processes costs more than it saves
+
+
+def _map(job: _Job, files: list[str]):
+    """Results per file, in order; across CPU cores for large trees, with a progress line on a terminal."""
+    show = sys.stderr.isatty() and not os.environ.get("CI") and len(files) > 20
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) >= PARALLEL_FROM and workers > 1:
+        import concurrent.futures
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            results = pool.map(_process, [job] * len(files), files, chunksize=8)
+            for done, result in enumerate(results, start=1):
+                if show:
+                    _progress(done, len(files))
+                yield result
+    else:
+        for done, path in enumerate(files, start=1):
+            if show:
+                _progress(done, len(files))
+            yield _process(job, path)
+    if show:
+        sys.stderr.write("\r\033[K")
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+    sys.stderr.flush()
+
+
+def _process(job: _Job, path: str) -> _FileResult:
+    """check / fix / diff one file; never raises for bad input."""
+    out = _FileResult()
+    try:
+        src = read(path)
+    except SourceError as exc:
+        out.messages.append(str(exc))
+        out.errors += 1
+        return out
+    settings, problems = settings_for(path, job.overrides)
+    out.messages += [p for p in problems if p not in _told]
+    _told.update(problems)
+    writing = job.command == "fix" and not job.diff
+    if path.endswith(".ipynb"):
+        args = argparse.Namespace(command=job.command, diff=job.diff)
+        nb = _notebook(path, src, settings, args, writing)
+        out.errors += nb.errors
+        out.rows = [r.as_json() for r in nb.records]
+        out.diffs = nb.diffs
+        if nb.fixed:
+            out.fixed_files, out.fixed_findings = 1, nb.fixed
+        return out
+    analysis = analyze(src.text, settings)
+    if analysis.syntax_error:
+        out.messages.append(f"{path}: {analysis.syntax_error}; left unchanged")
+        out.errors += 1
+        return out
+    if job.command == "fix" or job.diff:
+        new, fix_problems = fix_all(analysis, settings, settings.unsafe_fixes)
+        out.messages += [f"{path}: {p}" for p in fix_problems]
+        if new != src.text:
+            if job.diff:
+                out.diffs.append("".join(difflib.unified_diff(
+                    src.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                    fromfile=f"a/{path}", tofile=f"b/{path}")))
+            if writing:
+                write(src, new)
+                before = len(analysis.visible)
+                analysis = analyze(new, settings)
+                out.fixed_files = 1
+                out.fixed_findings = before - len(analysis.visible)
+    if job.command == "check" or writing:
+        out.rows = [Record(path, f).as_json() for f in analysis.visible]
+    return out
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from . import __version__
 from .analysis.model import Finding, Span
@@ -43,6 +44,23 @@ class Record:
         if self.cell is not None:
             out["cell"] = self.cell
         return out
+
+
+class Row(Record):
+    """A record rebuilt from its JSON form (what worker processes send back)."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.path = data["path"]
+        self.cell = data.get("cell")
+        self.span = Span(data["line"], data["column"] - 1, data["end_line"], data["end_column"] - 1)
+        self.finding = SimpleNamespace(  # type: ignore[assignment]
+            code=data["code"], symbol=data["symbol"], message=data["message"], fix_safety=data["fix"],
+            rule=BY_CODE[data["code"]], blocked=data.get("fix_blocked"),
+        )
+
+    def as_json(self) -> dict:
+        return self.data
 
 
 def text(records: list[Record]) -> str:
