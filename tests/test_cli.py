@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "azureml_migrate", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
     )
 
 
@@ -140,3 +140,23 @@ def test_report_writes_markdown_and_json(project: Path):
     assert "| [AML101]" in md and "by hand" in md
     records = json.loads((project / "migration.json").read_text())
     assert {r["code"] for r in records} >= {"AML101", "AML004"}
+
+
+def test_gitignored_files_are_skipped(tmp_path: Path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("generated/\n")
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "g.py").write_text("from azureml.core import Run\n")
+    (tmp_path / "kept.py").write_text("from azureml.core import Run\n")
+    result = cli("check", ".", cwd=tmp_path)
+    assert "kept.py" in result.stdout and "generated" not in result.stdout
+
+
+def test_large_trees_are_processed_in_parallel_with_the_same_result(tmp_path: Path):
+    for i in range(80):
+        (tmp_path / f"m{i:02}.py").write_text("from azureml.core import Run\nrun = Run.get_context()\nrun.log('a', 1)\n")
+    rows = json.loads(cli("check", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert len(rows) == 240
+    assert [r["path"] for r in rows][::3] == [f"m{i:02}.py" for i in range(80)]  # stable order

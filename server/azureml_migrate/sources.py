@@ -17,14 +17,54 @@ class SourceError(Exception):
     """A file that cannot be analysed; the message is one line for the user."""
 
 
+def _in_venv(file: str, top: str) -> bool:
+    folder = os.path.dirname(file)
+    top = os.path.abspath(top)
+    while folder and os.path.abspath(folder) != top and os.path.abspath(folder).startswith(top):
+        if is_venv(folder):
+            return True
+        folder = os.path.dirname(folder)
+    return False
+
+
 def is_venv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg")) or os.path.exists(os.path.join(path, "conda-meta"))
 
 
+def _git_files(folder: str) -> list[str] | None:
+    """Files under `folder` that git does not ignore, or None outside a git work tree."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "-C", folder, "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."],
+            capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    names = [n for n in result.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return sorted(n for n in names if n.endswith((".py", ".ipynb")))
+
+
 def walk(paths: list[str]) -> Iterator[str]:
-    """Python files under the given paths, in a stable order. Missing paths raise SourceError."""
+    """Python files and notebooks under the given paths, in a stable order.
+
+    Inside a git work tree, files that .gitignore excludes are skipped (git decides);
+    elsewhere, caches and virtual environments are. Missing paths raise SourceError.
+    """
     for path in paths:
         if os.path.isdir(path):
+            tracked = _git_files(path)
+            if tracked is not None:
+                for name in tracked:
+                    parts = name.split("/")
+                    if any(p in SKIP_DIRS for p in parts[:-1]):
+                        continue
+                    full = os.path.join(path, name) if path != "." else name
+                    if os.path.isfile(full) and not _in_venv(full, path):
+                        yield full
+                continue
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not is_venv(os.path.join(root, d)))
                 for name in sorted(files):
