@@ -221,7 +221,7 @@ def did_close(ls: MigrateServer, params: types.DidCloseTextDocumentParams) -> No
 
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
-    types.DiagnosticOptions(identifier="azureml-migrate", inter_file_dependencies=False, workspace_diagnostics=False),
+    types.DiagnosticOptions(identifier="azureml-migrate", inter_file_dependencies=False, workspace_diagnostics=True),
 )
 def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
     if ls.notebook_of(params.text_document.uri) is not None:
@@ -234,6 +234,13 @@ def pull_diagnostics(ls: MigrateServer, params: types.DocumentDiagnosticParams) 
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
     return types.RelatedFullDocumentDiagnosticReport(
         items=diagnostics.diagnostics(snap, ls.client.encoding), result_id=result_id)
+
+
+@server.feature(types.WORKSPACE_DIAGNOSTIC)
+async def workspace_diagnostics(ls: MigrateServer, params: types.WorkspaceDiagnosticParams):
+    from .workspace_diagnostics import workspace_report
+
+    return await workspace_report(ls, params)
 
 
 @server.feature(

@@ -1,0 +1,80 @@
+"""workspace/diagnostic: findings for Python files that are not open in the editor.
+
+Bounded so a large workspace never blocks typing: files are analysed one at a time with
+the event loop free in between (other requests are served), at most MAX_FILES files and
+MAX_BYTES per file, and a file whose size and modification time did not change since the
+client's previous result is answered "unchanged" without reading it. Progress is reported
+through the client's work-done token when it gives one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from ..config import settings_for
+from ..engine import analyze
+from ..sources import SourceError, read, walk
+from ..text import Lines
+from .diagnostics import diagnostics
+from .documents import Snapshot
+
+MAX_FILES = 5000
+MAX_BYTES = 2_000_000
+
+
+def _result_id(path: str, settings_key: int) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}:{st.st_size}:{settings_key}"
+
+
+async def workspace_report(ls, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
+    folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or (
+        [ls.workspace.root_path] if ls.workspace.root_path else [])
+    open_docs = set(ls.workspace.text_documents)
+    previous = {p.uri: p.value for p in params.previous_result_ids or []}
+    files: list[str] = []
+    for folder in folders:
+        if folder and os.path.isdir(folder):
+            try:
+                files += [f for f in walk([folder]) if f.endswith(".py")]
+            except SourceError:
+                continue
+    files = files[:MAX_FILES]
+    token = params.work_done_token
+    if token is not None:
+        ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
+            title="azureml-migrate", message=f"checking {len(files)} files", percentage=0, cancellable=False))
+    items: list = []
+    for n, path in enumerate(files, start=1):
+        uri = from_fs_path(path)
+        if uri in open_docs:
+            continue  # open documents are reported by textDocument/diagnostic
+        settings = ls.settings_for(uri)
+        result_id = _result_id(path, hash(settings))
+        if result_id is not None and previous.get(uri) == result_id:
+            items.append(types.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, result_id=result_id))
+        elif result_id is not None and os.path.getsize(path) <= MAX_BYTES:
+            try:
+                src = read(path)
+            except SourceError:
+                continue
+            if "azureml" in src.text:
+                snap = Snapshot(uri, None, analyze(src.text, settings), Lines(src.text))
+                found = diagnostics(snap, ls.client.encoding)
+            else:
+                found = []
+            items.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, items=found, result_id=result_id))
+        if token is not None and n % 50 == 0:
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(
+                message=f"{n}/{len(files)} files", percentage=int(100 * n / max(len(files), 1))))
+        await asyncio.sleep(0)  # let edits and other requests through between files
+    if token is not None:
+        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"checked {len(files)} files"))
+    return types.WorkspaceDiagnosticReport(items=items)
