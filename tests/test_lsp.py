@@ -253,3 +253,24 @@ async def test_migrate_file_command_and_report(client: LanguageClient):
         command="azureml-migrate.report", arguments=[{"uri": URI}]))
     assert report["markdown"].startswith("# Azure ML SDK v1")
     assert "AML101" in report["markdown"]
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "azureml_migrate", "lsp"]),
+)
+async def configured(lsp_client: LanguageClient):
+    caps = client_capabilities("visual-studio-code")
+    caps.workspace.configuration = True
+    lsp_client.set_configuration({"ignore": ["AML001"], "path": ["/client/only"]}, section="azuremlMigrate")
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=caps))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_settings_are_pulled_with_workspace_configuration(configured: LanguageClient):
+    configured.profile = "vscode-push"
+    await asyncio.sleep(0.3)  # the server asks for the settings after `initialized`
+    open_doc(configured, ARTICLE)
+    diags = await diagnostics(configured)
+    assert diags and "AML001" not in {d.code for d in diags}
+    assert configured.messages == []  # client-only keys (path) are not "unknown settings"

@@ -84,6 +84,8 @@ def test_fix_keeps_magics_outputs_metadata_and_layout(tmp_path: Path):
     assert nb.with_sources({i: "".join(c["source"]) for i, c in enumerate(old["cells"])}) == raw
     assert cli("fix", "--unsafe-fixes", "day1.ipynb", cwd=tmp_path).returncode == 0
     assert (tmp_path / "day1.ipynb").read_text(encoding="utf-8") == new_raw  # idempotent
+    nbformat = pytest.importorskip("nbformat")
+    nbformat.validate(nbformat.reads(new_raw, as_version=4))  # still a valid nbformat 4 notebook
 
 
 def test_migrated_notebook_submits_the_same_job(tmp_path: Path):

@@ -163,6 +163,24 @@ def initialize(ls: MigrateServer, params: types.InitializeParams) -> None:
         ls.apply_settings(options.get("settings", options))
 
 
+@server.feature(types.INITIALIZED)
+async def initialized(ls: MigrateServer, params: types.InitializedParams) -> None:
+    """Ask for the editor's settings when the client answers workspace/configuration."""
+    ws = ls.client_capabilities.workspace
+    if not (ws and ws.configuration):
+        return
+    try:
+        values = await asyncio.wait_for(ls.workspace_configuration_async(types.ConfigurationParams(
+            items=[types.ConfigurationItem(section="azuremlMigrate")])), timeout=5)
+    except Exception:  # a client that cannot answer keeps the initializationOptions
+        return
+    if values and isinstance(values[0], dict):
+        ls.apply_settings(values[0])
+        if not ls.client.pull_diagnostics:
+            for uri in list(ls.workspace.text_documents):
+                ls.schedule_push(uri)
+
+
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 def did_change_configuration(ls: MigrateServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
