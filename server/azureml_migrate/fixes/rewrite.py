@@ -19,14 +19,11 @@ from ..analysis.model import Analysis, Finding
 from ..config import Settings
 from ..text import Lines, line_indent
 from .context import FixContext
+from .errors import FixError
 from .imports import ImportClash, import_edits
 
 _WRAP = "if True:\n"
 _NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
-
-
-class FixError(Exception):
-    """A fix could not be produced (the reason is shown to the user)."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from lsprotocol import types
 from ..analysis.model import Finding
 from ..config import Settings
 from ..engine import fix_all, fix_one
-from ..fixes.rewrite import FixError
+from ..fixes.errors import FixError
 from ..text import line_indent
 from .convert import from_position, position, text_edits
 from .diagnostics import diagnostic

@@ -9,7 +9,9 @@ dropped when a newer version has arrived.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import threading
 from typing import Any
 
 from lsprotocol import types
@@ -166,6 +168,9 @@ def initialize(ls: MigrateServer, params: types.InitializeParams) -> None:
 @server.feature(types.INITIALIZED)
 async def initialized(ls: MigrateServer, params: types.InitializedParams) -> None:
     """Ask for the editor's settings when the client answers workspace/configuration."""
+    # libcst (0.25 s to import) is only needed for fixes: load it in the background so
+    # `initialize` is answered fast and the first quick fix does not pay for it.
+    threading.Thread(target=importlib.import_module, args=("azureml_migrate.fixes.rewrite",), daemon=True).start()
     ws = ls.client_capabilities.workspace
     if not (ws and ws.configuration):
         return
