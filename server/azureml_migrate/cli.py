@@ -299,15 +299,12 @@ def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writ
         return out
     new_sources: dict[int, str] = {}
     before = 0
-    programs = nb.programs()
-    for program in programs:
-        analysis = analyze(program.text, settings)
-        if analysis.syntax_error:
-            cell = program.locate(analysis.syntax_error_span.line) if analysis.syntax_error_span else None
-            where = f"cell {cell[0] + 1}" if cell else "a cell"
-            _err(f"{path}: {where} does not parse ({analysis.syntax_error.split(' (line')[0]}); those cells left unchanged")
-            out.errors += 1
-            continue
+    sources = [nb.source(i) if c.get("cell_type") == "code" else None for i, c in enumerate(nb.cells)]
+    analysed, skipped = notebooks.analyze_cells(sources, analyze, settings)
+    for cell, why in sorted(skipped.items()):
+        _err(f"{path}: cell {cell + 1} does not parse ({why}); left unchanged, the other cells are analysed")
+        out.errors += 1
+    for program, analysis in analysed:
         before += len(analysis.visible)
         if args.command == "fix" or args.diff:
             new, problems = fix_all(analysis, settings, settings.unsafe_fixes)
@@ -335,8 +332,8 @@ def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writ
                 write(src, nb.with_sources(new_sources))
                 nb = notebooks.load(nb.with_sources(new_sources))
         left = 0
-        for program in nb.programs():
-            analysis = analyze(program.text, settings)
+        sources = [nb.source(i) if c.get("cell_type") == "code" else None for i, c in enumerate(nb.cells)]
+        for program, analysis in notebooks.analyze_cells(sources, analyze, settings)[0]:
             out.records += _notebook_records(path, program, analysis)
             left += len(analysis.visible)
         out.fixed = max(before - left, 0) if new_sources else 0

@@ -42,6 +42,13 @@ class Program:
     def locate(self, line: int) -> tuple[int, int] | None:
         return self.line_map.get(line)
 
+    def nearest_cell(self, line: int) -> int | None:
+        """The cell at or before a virtual line (syntax errors can point past a cell's end)."""
+        for candidate in range(line, 0, -1):
+            if candidate in self.line_map:
+                return self.line_map[candidate][0]
+        return self.cells[0] if self.cells else None
+
     def split(self, new_text: str) -> dict[int, str]:
         """New source of each cell of this program, from fixed text."""
         out: dict[int, list[str]] = {}
@@ -124,6 +131,28 @@ def programs_for(sources: list[str | None]) -> list[Program]:
     return programs + separate
 
 
+def analyze_cells(sources: list[str | None], analyze, settings) -> tuple[list[tuple[Program, Any]], dict[int, str]]:
+    """Programs and their analyses; a cell that does not parse is left out (cell -> why),
+    so one broken cell does not hide the rest of the notebook."""
+    skipped: dict[int, str] = {}
+    for _ in range(len(sources) + 1):
+        results = []
+        retry = False
+        for program in programs_for([None if i in skipped else s for i, s in enumerate(sources)]):
+            analysis = analyze(program.text, settings)
+            if analysis.syntax_error:
+                cell = program.nearest_cell(analysis.syntax_error_span.line if analysis.syntax_error_span else 0)
+                if cell is not None and cell not in skipped:
+                    skipped[cell] = analysis.syntax_error.split(" (line")[0]
+                    retry = True
+                    break
+                continue
+            results.append((program, analysis))
+        if not retry:
+            return results, skipped
+    return [], skipped
+
+
 class _Builder:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -148,7 +177,7 @@ class _Builder:
 def _mask(line: str, magics: list[str], force: bool = False) -> str:
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
-    is_magic = stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#"))
+    is_magic = stripped.startswith(("%", "!", "?")) or (stripped.endswith("?") and not stripped.startswith("#"))
     assigned = re.match(r"^[A-Za-z_][\w.]*\s*=\s*[!%]", stripped)
     if force or is_magic or assigned:
         magics.append(line)

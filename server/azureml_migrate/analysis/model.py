@@ -95,6 +95,7 @@ class Escape:
     binding: Binding
     node: ast.Name
     span: Span
+    inside: Finding | None = None  # the v1 call it is passed to, if any (set by planning)
 
 
 @dataclass

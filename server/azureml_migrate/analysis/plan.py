@@ -103,12 +103,22 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
     escapes: dict[int, list[Escape]] = {}
     for e in analysis.escapes:
         escapes.setdefault(id(e.binding), []).append(e)
+    # An escape inside another v1 call (`ScriptRunConfig(..., environment=env)` that stays v1)
+    # would hand that call a v2 object: it blocks the binding's fix whatever its mode.
+    covering: dict[int, list[Finding]] = {}
+    if analysis.escapes:
+        for f in analysis.findings:
+            if f.rule.on != "import":
+                for line in range(f.span.line, f.span.end_line + 1):
+                    covering.setdefault(line, []).append(f)
+    for e in analysis.escapes:
+        e.inside = next((f for f in covering.get(e.span.line, ()) if f.span.contains(e.span)), None)
     for b in analysis.bindings:
         creator = b.creator
         if creator is None or creator.safety is None:
             continue
         for e in escapes.get(id(b), []):
-            if b.mode == "preserve":
+            if b.mode == "preserve" and e.inside is None:
                 creator.safety = "unsafe"
                 creator.message += f" (`{b.name}` is also used on line {e.span.line}, which will see the v2 object)"
                 break
@@ -192,7 +202,10 @@ def _why_not(g: Finding, escapes: dict[int, list[Escape]]) -> str | None:
     if g.facts.get("needs_assignment") and g.creates is None and g.absorbed_by is None:
         return "the object is used inline; assign it to a variable first"
     b: Binding | None = g.creates
-    if b is not None and b.mode != "preserve":
+    if b is not None:
         for e in escapes.get(id(b), []):
-            return f"`{b.name}` is also used on line {e.span.line} in a way no rule rewrites"
+            if e.inside is not None:
+                return f"`{b.name}` is passed to `{e.inside.symbol}` on line {e.span.line}, which stays SDK v1"
+            if b.mode != "preserve":
+                return f"`{b.name}` is also used on line {e.span.line} in a way no rule rewrites"
     return None

@@ -16,7 +16,7 @@ from lsprotocol import types
 from ..analysis.model import Analysis, Finding, Span
 from ..config import Settings
 from ..engine import analyze, fix_all, fix_one
-from ..notebooks import Program, programs_for
+from ..notebooks import Program, analyze_cells
 from ..text import Lines
 from .code_actions import ClientFeatures, fix_title
 from .convert import from_position, position, text_edits
@@ -75,9 +75,7 @@ class NotebookCache:
             c and c.text for c in cells
         ]:
             return snap
-        programs = []
-        for program in programs_for([c.text if c is not None else None for c in cells]):
-            programs.append((program, analyze(program.text, settings)))
+        programs, _ = analyze_cells([c.text if c is not None else None for c in cells], analyze, settings)
         snap = NotebookSnapshot(notebook_uri, nb.version, cells, programs)
         self._cache[notebook_uri] = snap
         return snap
