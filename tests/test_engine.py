@@ -193,3 +193,18 @@ def test_bindings_a_function_may_see_are_not_removed_when_ambiguous():
     )
     out, _ = fix_all(analyze(src), DEFAULT, True)
     assert out == src
+
+
+def test_a_binding_passed_to_a_v1_call_that_stays_v1_is_not_converted():
+    # From Microsoft's keras sample: the ScriptRunConfig cannot be migrated (dataset
+    # arguments), so the environment it receives must stay a v1 Environment.
+    src = (
+        "from azureml.core import Environment, ScriptRunConfig\n"
+        "env = Environment.from_conda_specification(name='k', file_path='c.yml')\n"
+        "args = ['--data', dataset.as_named_input('m').as_mount()]\n"
+        "src = ScriptRunConfig(source_directory='.', script='t.py', arguments=args, environment=env)\n"
+    )
+    found = {f.code: f for f in analyze(src).visible}
+    assert found["AML302"].fix_safety is None
+    assert "passed to `azureml.core.ScriptRunConfig` on line 4" in found["AML302"].blocked
+    assert fix_all(analyze(src), DEFAULT, True)[0] == src

@@ -127,3 +127,13 @@ def test_cell_with_syntax_error_is_named(tmp_path: Path):
     (tmp_path / "s.ipynb").write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     result = cli("fix", "s.ipynb", cwd=tmp_path)
     assert "s.ipynb: cell 1 does not parse" in result.stderr
+
+
+def test_one_broken_cell_does_not_hide_the_others(tmp_path: Path):
+    nb = {"cells": [cell("from azureml.core import Run\n"), cell(" x = (\n"), cell("??Run.get_context\n"),
+                    cell("run = Run.get_context()\nrun.log('a', 1)\n")],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "b.ipynb").write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    result = cli("check", "--format", "json", "b.ipynb", cwd=tmp_path)
+    assert "cell 2 does not parse" in result.stderr
+    assert {r["code"] for r in json.loads(result.stdout)} == {"AML001", "AML701", "AML702"}
