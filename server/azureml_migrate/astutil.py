@@ -31,18 +31,3 @@ def is_string_expr(expr: ast.expr | None) -> bool:
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         return is_string_expr(expr.left)
     return False
-
-
-def is_number_expr(expr: ast.expr | None) -> bool:
-    """Syntax that certainly produces a number or bool."""
-    if isinstance(expr, ast.Constant):
-        return isinstance(expr.value, (int, float, bool)) and not isinstance(expr.value, complex)
-    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
-        return is_number_expr(expr.operand)
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        return expr.func.id in {"float", "int", "len", "round", "bool", "abs", "sum", "min", "max"}
-    if isinstance(expr, ast.BinOp) and not isinstance(expr.op, (ast.Add, ast.Mod)):
-        return True
-    if isinstance(expr, ast.Compare):
-        return True
-    return False

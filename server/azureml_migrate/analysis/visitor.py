@@ -308,8 +308,6 @@ class Analyzer:
                                 self.bind_target(item.optional_vars, None)
                         elif isinstance(item, ast.match_case):
                             self.visit_body(item.body)
-        if isinstance(stmt, (ast.For, ast.AsyncFor)):
-            pass  # target bound below via stmt_For
 
     def stmt_For(self, stmt: ast.For) -> None:
         self.visit(stmt.iter)

@@ -15,7 +15,6 @@ import os
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from ..config import settings_for
 from ..engine import analyze
 from ..sources import SourceError, read, walk
 from ..text import Lines

@@ -12,7 +12,7 @@ import posixpath
 
 from ..fixes.lazy import cst
 
-from ..astutil import is_number_expr, is_string_expr, literal
+from ..astutil import is_string_expr, literal
 from ..fixes.calls import arg_map, keyword_arg
 from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
 
