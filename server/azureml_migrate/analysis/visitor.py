@@ -145,6 +145,16 @@ class Site:
             self.consumes.add(id(expr))
         return b
 
+    def workspace(self, position: int | None = 0, keyword: str = "workspace") -> Binding | None:
+        """The workspace binding passed as an argument, or None.
+
+        The fix replaces it with the `MLClient` the workspace becomes, so the reference is
+        consumed and the workspace's own migration is required.
+        """
+        ws = self.consume(self.arg(position, keyword))
+        self.require(ws)
+        return ws
+
     def require(self, binding: Binding | None) -> None:
         if binding is not None and binding not in self.requires:
             self.requires.append(binding)

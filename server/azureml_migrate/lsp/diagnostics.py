@@ -17,11 +17,16 @@ _SEVERITY = {
 
 
 def diagnostic(snap: Snapshot, f: Finding, encoding: str) -> types.Diagnostic:
+    return make_diagnostic(f, to_range(snap.lines, f.span, encoding))
+
+
+def make_diagnostic(f: Finding, rng: types.Range) -> types.Diagnostic:
+    """A finding as an LSP diagnostic at `rng` (already in the client's units)."""
     message = f.message
     if f.blocked and f.rule.safety is not None:
         message += f". Not fixed automatically: {f.blocked}"
     return types.Diagnostic(
-        range=to_range(snap.lines, f.span, encoding),
+        range=rng,
         severity=_SEVERITY.get(f.rule.severity, types.DiagnosticSeverity.Warning),
         code=f.code,
         code_description=types.CodeDescription(href=f.rule.url),

@@ -20,7 +20,7 @@ from ..notebooks import Program, analyze_cells
 from ..text import Lines
 from .code_actions import ClientFeatures, fix_title
 from .convert import from_position, position, text_edits
-from .diagnostics import SOURCE, _SEVERITY
+from .diagnostics import make_diagnostic
 
 NOTEBOOK_FIX_ALL = "notebook.source.fixAll.azureml-migrate"
 NOTEBOOK_MIGRATE = "notebook.source.migrate.azureml-migrate"
@@ -88,18 +88,8 @@ class NotebookCache:
 
 
 def _diagnostic(cell: CellView, span: Span, f: Finding, encoding: str) -> types.Diagnostic:
-    message = f.message + (f". Not fixed automatically: {f.blocked}" if f.blocked and f.rule.safety else "")
-    return types.Diagnostic(
-        range=types.Range(start=position(cell.lines, span.line, span.col, encoding),
-                          end=position(cell.lines, span.end_line, span.end_col, encoding)),
-        severity=_SEVERITY.get(f.rule.severity, types.DiagnosticSeverity.Warning),
-        code=f.code,
-        code_description=types.CodeDescription(href=f.rule.url),
-        source=SOURCE,
-        message=message,
-        tags=[types.DiagnosticTag.Deprecated],
-        data={"symbol": f.symbol, "fix": f.fix_safety},
-    )
+    return make_diagnostic(f, types.Range(start=position(cell.lines, span.line, span.col, encoding),
+                                          end=position(cell.lines, span.end_line, span.end_col, encoding)))
 
 
 def diagnostics_by_cell(snap: NotebookSnapshot, encoding: str) -> dict[str, list[types.Diagnostic]]:

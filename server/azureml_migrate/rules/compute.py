@@ -856,10 +856,9 @@ for target in ml_client.compute.list():
     def check(self, site):
         if site.has_star_args():
             return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
-        ws = site.consume(site.arg(0, "workspace"))
+        ws = site.workspace(0, "workspace")
         if ws is None:
             return Check(MANUAL, "cannot tell which workspace this is")
-        site.require(ws)
         return Check(self.safety, "the result is an iterator of v2 entities, not a list of v1 objects",
                      facts={"workspace": ws})
 

@@ -220,10 +220,9 @@ env = ml_client.environments.get("AzureML-sklearn-1.0", version="3")
     def check(self, site):
         if site.has_star_args():
             return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
-        ws = site.consume(site.arg(0, "workspace"))
+        ws = site.workspace(0, "workspace")
         if ws is None:
             return Check(MANUAL, "cannot tell which workspace this is")
-        site.require(ws)
         facts = {"workspace": ws}
         if site.arg(2, "version") is None and site.arg(3, "label") is None:
             return Check(UNSAFE, 'no version given: the fix asks for label="latest"', facts={**facts, "latest": True})

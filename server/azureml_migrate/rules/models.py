@@ -1074,10 +1074,9 @@ for service in ml_client.online_endpoints.list():
     def check(self, site):
         if site.has_star_args() or len(site.node.args) > 1 or set(site.keywords()) - {"workspace"}:
             return Check(MANUAL, "filters have no `online_endpoints.list` equivalent; filter the endpoints in Python")
-        ws = site.consume(site.arg(0, "workspace"))
+        ws = site.workspace(0, "workspace")
         if ws is None:
             return Check(MANUAL, "cannot tell which workspace this is")
-        site.require(ws)
         return Check(self.safety, "the result is an iterator of online endpoints", facts={"workspace": ws})
 
     def fix(self, node, ctx):
