@@ -94,3 +94,33 @@ async def test_notebook_fix_all_is_one_edit_over_all_cells(client: LanguageClien
     assert "mlflow.log_metric('acc', 0.9)" in cell3
     cell0 = "".join(e.new_text for e in edits[cell_uri(0)])
     assert "%pip" not in cell0 or cell0.startswith("%pip")  # magics are never rewritten
+
+
+async def test_cells_added_and_removed(client: LanguageClient):
+    await open_notebook(client)
+    new_cell = "vscode-notebook-cell:/work/nb/day1.ipynb#W9sZmlsZQ%3D%3D"
+    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+        notebook_document=types.VersionedNotebookDocumentIdentifier(uri=NB, version=2),
+        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
+            structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=4, delete_count=0, cells=[
+                    types.NotebookCell(kind=types.NotebookCellKind.Code, document=new_cell)]),
+                did_open=[types.TextDocumentItem(uri=new_cell, language_id="python", version=1,
+                                                 text="exp = Experiment(ws, 'more')\n")])))))
+    for _ in range(200):
+        if new_cell in client.diagnostics:
+            break
+        await asyncio.sleep(0.05)
+    assert [d.code for d in client.diagnostics[new_cell]] == ["AML201"]  # `ws` and Experiment from other cells
+    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+        notebook_document=types.VersionedNotebookDocumentIdentifier(uri=NB, version=3),
+        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
+            structure=types.NotebookDocumentCellChangeStructure(
+                array=types.NotebookCellArrayChange(start=0, delete_count=1),
+                did_close=[types.TextDocumentIdentifier(uri=cell_uri(0))])))))
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        if client.diagnostics.get(new_cell) is not None and [d.code for d in client.diagnostics[new_cell]] != ["AML201"]:
+            break
+    # Without the import cell, `Experiment` is no longer the v1 class: nothing to report there.
+    assert list(client.diagnostics[new_cell]) == []
