@@ -87,7 +87,10 @@ def new_text(snap: Snapshot, kind: str, key: list | None, settings: Settings) ->
 def actions(
     snap: Snapshot, params: types.CodeActionParams, client: ClientFeatures, settings: Settings
 ) -> list[types.CodeAction]:
+    if snap.carried:
+        return []  # the text does not parse: no edits until it does
     only = params.context.only
+
     def wanted(kind: str) -> bool:
         return not only or any(kind == o or kind.startswith(o + ".") for o in only)
 

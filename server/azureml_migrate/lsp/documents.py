@@ -17,6 +17,9 @@ class Snapshot:
     version: int | None
     analysis: Analysis
     lines: Lines
+    # True while the text does not parse and the findings are carried over from the last
+    # version that did (only those whose lines did not change): shown, never fixed.
+    carried: bool = False
 
 
 class Documents:
@@ -37,7 +40,17 @@ class Documents:
         if snap is not None and snap.version == version and snap.analysis.source == source:
             self._cache.move_to_end(uri)
             return snap
-        snap = Snapshot(uri, version, analyze(source, settings), Lines(source))
+        analysis = analyze(source, settings)
+        lines = Lines(source)
+        if analysis.syntax_error and snap is not None and not snap.analysis.syntax_error:
+            # Mid-edit syntax error: keep the squiggles on lines the edit did not touch
+            # instead of flashing them all away until the code parses again.
+            kept = [f for f in snap.analysis.visible
+                    if all(snap.lines.line(n) == lines.line(n) for n in range(f.span.line, f.span.end_line + 1))]
+            analysis.findings = kept
+            snap = Snapshot(uri, version, analysis, lines, carried=True)
+        else:
+            snap = Snapshot(uri, version, analysis, lines)
         self._cache[uri] = snap
         self._cache.move_to_end(uri)
         while len(self._cache) > self._keep:
