@@ -123,6 +123,17 @@ def bench_engine(repeat: int) -> None:
             base = median_ms(lambda: ast.parse(text), repeat)
             row(f"diagnostics, {n:,} {kind} v1 lines ({findings} findings)", median_ms(lambda: analyze(text), repeat),
                 "ms", budget, base, "ast.parse")
+    for kind, make in (("dense", v1_file), ("typical", typical_file)):
+        for n in (2000, 10000):
+            text = make(n)
+            old = analyze(text)
+            lines = text.split("\n")
+            at = next(i for i, ln in enumerate(lines) if "run.log(" in ln and i > len(lines) // 2)
+            lines[at] = lines[at].replace("run.log(", "run.log( ")
+            typed = "\n".join(lines)
+            row(f"diagnostics after a keystroke, {n:,} {kind} lines", median_ms(
+                lambda: analyze(typed, previous=old), repeat), "ms", "50/250 ms",
+                median_ms(lambda: analyze(typed), repeat), "full analysis")
     client = ClientFeatures(encoding="utf-16", resolve_edit=True, document_changes=True, pull_diagnostics=True)
     for n in (2000, 10000):
         text = v1_file(n)

@@ -20,6 +20,7 @@ class Snapshot:
     # True while the text does not parse and the findings are carried over from the last
     # version that did (only those whose lines did not change): shown, never fixed.
     carried: bool = False
+    settings: Settings | None = None
 
 
 class Documents:
@@ -40,7 +41,8 @@ class Documents:
         if snap is not None and snap.version == version and snap.analysis.source == source:
             self._cache.move_to_end(uri)
             return snap
-        analysis = analyze(source, settings)
+        reusable = snap is not None and snap.settings == settings and not snap.carried
+        analysis = analyze(source, settings, previous=snap.analysis if reusable else None)
         lines = Lines(source)
         if analysis.syntax_error and snap is not None and not snap.analysis.syntax_error:
             # Mid-edit syntax error: keep the squiggles on lines the edit did not touch
@@ -48,9 +50,9 @@ class Documents:
             kept = [f for f in snap.analysis.visible
                     if all(snap.lines.line(n) == lines.line(n) for n in range(f.span.line, f.span.end_line + 1))]
             analysis.findings = kept
-            snap = Snapshot(uri, version, analysis, lines, carried=True)
+            snap = Snapshot(uri, version, analysis, lines, carried=True, settings=settings)
         else:
-            snap = Snapshot(uri, version, analysis, lines)
+            snap = Snapshot(uri, version, analysis, lines, settings=settings)
         self._cache[uri] = snap
         self._cache.move_to_end(uri)
         while len(self._cache) > self._keep:
