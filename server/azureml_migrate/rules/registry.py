@@ -8,10 +8,10 @@ and distributed training.  Codes never change meaning once released.
 
 from __future__ import annotations
 
-from . import compute, data, environments, general, jobs, models, run_logging, workspace
+from . import compute, data, distributed, environments, general, jobs, models, run_logging, sweep, workspace
 from .base import Rule
 
-_MODULES = (general, workspace, jobs, environments, compute, data, run_logging, models)
+_MODULES = (general, workspace, jobs, environments, compute, data, run_logging, models, distributed, sweep)
 
 ALL: list[Rule] = [cls() for module in _MODULES for cls in module.RULES]
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL}
