@@ -183,8 +183,10 @@ class ScriptRunConfigRule(Rule):
     (`"python train.py --lr 0.01"`; Microsoft's sample writes `command="train.py"`, which
     runs the file as a shell command); `compute_target` -> `compute` (a name: a compute
     object becomes its `.name`); `environment` stays; `max_run_duration_seconds` ->
-    `timeout`. `run_config`, `distributed_job_config`, `resume_from` and
-    `docker_runtime_config` are migrated by hand for now.
+    `timeout`; `distributed_job_config` (an MPI, PyTorch or TensorFlow configuration
+    made in the same file) -> `distribution=` plus `instance_count=` (the node count),
+    fixed together with the configuration (AML940-AML942). `run_config`, `resume_from`
+    and `docker_runtime_config` are migrated by hand for now.
 
     ## Fix safety
     Safe for literal scripts and arguments. Variables in `arguments` are written into an
@@ -205,7 +207,6 @@ class ScriptRunConfigRule(Rule):
 
     manual_params = {
         "run_config": "`run_config` (a RunConfiguration) must be folded into `command(...)` by hand",
-        "distributed_job_config": "`distributed_job_config` becomes `distribution=` and `instance_count=` (not automated yet)",
         "resume_from": "`resume_from` has no v2 equivalent; pass the checkpoint as an input",
         "docker_runtime_config": "`docker_runtime_config` becomes `shm_size=`/`docker_args=` (not automated yet)",
     }
@@ -248,7 +249,53 @@ class ScriptRunConfigRule(Rule):
                 safety = UNSAFE
                 notes.append("`environment` must be a v2 Environment or an 'name@label' string")
         facts = {"parts": parts, "compute_mode": compute_mode, "has_env": env is not None}
+        # distributed_job_config -> distribution= + instance_count= (DT5; see rules/distributed.py).
+        problem = self._distribution(site, facts)
+        if problem:
+            return Check(MANUAL, problem)
+        config = facts.get("distribution")
+        if config is not None and config.safety == UNSAFE:
+            safety = UNSAFE
+            notes.append(config.message[len(config.rule.message):].strip().removeprefix("(").removesuffix(")"))
         return Check(safety, "; ".join(notes), facts=facts)
+
+    @staticmethod
+    def _distribution(site, facts) -> str | None:
+        """Declare the distributed configuration this fix converts; why it cannot, or None.
+
+        The configuration's creator becomes the v2 distribution in place and requires this
+        use (it is a user of its binding), this fix requires the binding: one group.  An
+        inline configuration is absorbed and rewritten by this fix.  Its node count (a
+        literal, checked by the configuration rule) becomes `instance_count=`.
+        """
+        from .distributed import KINDS, _DistributedConfiguration
+
+        expr = site.arg(7, "distributed_job_config")
+        if expr is None:
+            return None
+        ok, value = literal(expr)
+        if ok and value is None:
+            facts["distribution_none"] = True  # v1 ignored a None configuration: drop it
+            return None
+        b = site.binding(expr)
+        inline = site.inline(expr)
+        if b is not None and b.kind in KINDS and b.creator is not None:
+            config = b.creator
+        elif inline is not None and isinstance(inline.rule, _DistributedConfiguration):
+            config = inline
+        else:
+            return ("`distributed_job_config` becomes `distribution=` and `instance_count=`: only an "
+                    "MpiConfiguration, PyTorchConfiguration or TensorflowConfiguration made in this file is migrated")
+        if config.safety is None:
+            reason = config.message[len(config.rule.message):].strip().removeprefix("(").removesuffix(")")
+            return f"`distributed_job_config` (line {config.span.line}) is migrated by hand: {reason}"
+        if config is inline:
+            site.absorb(inline)
+        else:
+            site.consume(expr)
+            site.require(b)
+        facts["distribution"] = config
+        return None
 
     def _command_parts(self, site) -> list[tuple[str, str]] | None:
         """The command as literal text pieces and expression sources, or None if unknown."""
@@ -359,6 +406,19 @@ class ScriptRunConfigRule(Rule):
         }
         append = [keyword_arg(kw, cst.parse_expression(write.facts["value"])) for kw, write in
                   ctx.finding.facts.get("fold", [])]
+        # distributed_job_config -> distribution=<v2 object> and instance_count=<node count>.
+        dist = ctx.finding.facts.get("distribution")
+        if ctx.finding.facts.get("distribution_none"):
+            mapping["distributed_job_config"] = None
+        elif dist is not None:
+            def distribution(arg: cst.Arg) -> cst.Arg:
+                value = arg.value
+                if dist.absorbed_by is not None:  # inline: this fix rewrites it
+                    value = dist.rule.v2_call(value, ctx, dist.facts)
+                return keyword_arg("distribution", value, arg)
+
+            mapping["distributed_job_config"] = distribution
+            append.insert(0, keyword_arg("instance_count", cst.Integer(str(dist.facts["instance_count"]))))
         if ctx.finding.facts.get("default_env"):
             env_cls = ctx.need("azure.ai.ml.entities", "Environment")
             append.append(keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
