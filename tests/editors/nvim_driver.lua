@@ -111,6 +111,10 @@ end
 
 local client_id, client
 local cmd = json_decode(env.AZDRV_CMD)
+-- AZDRV_SETUP_LUA: a user configuration to load (the README's), which starts the server by
+-- itself (vim.lsp.config + vim.lsp.enable); the driver then only waits for it to attach.
+local setup_lua = env.AZDRV_SETUP_LUA
+if setup_lua and setup_lua ~= '' then dofile(setup_lua) end
 
 -- Open FILE in a fresh buffer and attach the (single) client to it.
 local function open(file)
@@ -121,7 +125,13 @@ local function open(file)
     local root = vim.fn.fnamemodify(file, ':h')
     local config = { name = 'azureml-migrate', cmd = cmd, root_dir = root,
                      workspace_folders = { { uri = vim.uri_from_fname(root), name = 'root' } } }
-    if vim.lsp.start then -- 0.8+
+    if setup_lua and setup_lua ~= '' then
+      wait_for('attach', function()
+        local attached = vim.lsp.get_clients({ bufnr = bufnr })
+        if #attached > 0 then client_id = attached[1].id end
+        return client_id ~= nil
+      end)
+    elseif vim.lsp.start then -- 0.8+
       client_id = vim.lsp.start(config, { bufnr = bufnr })
     else -- 0.7
       client_id = vim.lsp.start_client(config)

@@ -23,7 +23,8 @@ sys.path.insert(0, HERE)
 import editor_procs
 
 
-def run(nvim: str, server_cmd: list[str], scenarios: list[tuple[str, str]], timeout: float = 10.0) -> dict:
+def run(nvim: str, server_cmd: list[str], scenarios: list[tuple[str, str]], timeout: float = 10.0,
+        setup_lua: str | None = None) -> dict:
     """SCENARIOS: [(name, absolute file)], run in order in one editor with one server."""
     with tempfile.TemporaryDirectory(prefix="azml-nvim-") as tmp:
         out = os.path.join(tmp, "report.json")
@@ -33,6 +34,7 @@ def run(nvim: str, server_cmd: list[str], scenarios: list[tuple[str, str]], time
             AZDRV_SCENARIOS=json.dumps([{"name": n, "file": os.path.abspath(f)} for n, f in scenarios]),
             AZDRV_OUT=out,
             AZDRV_TIMEOUT_MS=str(int(timeout * 1000)),
+            AZDRV_SETUP_LUA=setup_lua or "",
             XDG_CONFIG_HOME=os.path.join(tmp, "config"),
             XDG_DATA_HOME=os.path.join(tmp, "data"),
             XDG_STATE_HOME=os.path.join(tmp, "state"),

@@ -87,3 +87,32 @@ def test_neovim(version, request, server_cmd, sample_factory, tmp_path):
     assert qf["applied"] == title
     assert mig["applied"] == "Migrate file to Azure ML SDK v2 (includes unsafe fixes)"
     assert cmd["command_result"] == {"changed": True}, why
+
+
+README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+
+
+def readme_lua(after: str) -> str:
+    """The first ```lua block after the line containing `after` in the README."""
+    text = open(README, encoding="utf-8").read()
+    start = text.index("```lua", text.index(after)) + len("```lua")
+    return text[start:text.index("```", start)]
+
+
+@pytest.mark.editors
+def test_neovim_011_with_the_readme_configuration(tmp_path, azml_exe, sample_factory, monkeypatch):
+    """The set-up the README documents (vim.lsp.config + vim.lsp.enable) starts the server
+    and gives diagnostics and a working quick fix."""
+    nvim = NVIMS["0.11.4"]
+    require(os.path.isfile(nvim) and os.access(nvim, os.X_OK), f"Neovim 0.11.4 is not installed at {nvim}")
+    setup = tmp_path / "init_azureml.lua"
+    setup.write_text(readme_lua("**Neovim 0.11**"))
+    sample = sample_factory("readme")
+    (sample.parent / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # the snippet's root marker
+    # the snippet runs `azureml-migrate` from PATH
+    monkeypatch.setenv("PATH", os.path.dirname(azml_exe) + os.pathsep + os.environ.get("PATH", ""))
+    report = nvim_lsp.run(nvim, [azml_exe, "lsp"], [("quickfix", str(sample))], timeout=15, setup_lua=str(setup))
+    assert report.get("ok"), f"the Neovim run failed: {report.get('error')}\n{nvim_lsp.describe(report)}"
+    (qf,) = report["scenarios"]
+    assert "AML101" in codes(qf["diagnostics"])
+    assert "MLClient.from_config(DefaultAzureCredential())" in qf["after_text"]
