@@ -274,3 +274,12 @@ async def test_settings_are_pulled_with_workspace_configuration(configured: Lang
     diags = await diagnostics(configured)
     assert diags and "AML001" not in {d.code for d in diags}
     assert configured.messages == []  # client-only keys (path) are not "unknown settings"
+
+
+async def test_huge_file_gets_one_informative_diagnostic(client: LanguageClient):
+    from azureml_migrate.engine import MAX_BYTES
+
+    big = "from azureml.core import Run\n" + ("x = 1\n" * (MAX_BYTES // 6 + 10))
+    open_doc(client, big)
+    diags = await diagnostics(client)
+    assert len(diags) == 1 and "larger than" in diags[0].message

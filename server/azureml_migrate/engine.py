@@ -37,6 +37,7 @@ def analyze(source: str, settings: Settings = DEFAULT, previous: Analysis | None
     if len(source) > MAX_BYTES:
         result = _empty(source)
         result.syntax_error = f"file is larger than {MAX_BYTES // 1_000_000} MB; not analysed"
+        result.too_large = True
         return result
     try:
         with warnings.catch_warnings():

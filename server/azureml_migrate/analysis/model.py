@@ -126,6 +126,7 @@ class Analysis:
     tree: ast.Module | None
     syntax_error: str | None = None
     syntax_error_span: Span | None = None
+    too_large: bool = False  # not analysed because of its size (see engine.MAX_BYTES)
     names_in_use: set[str] = field(default_factory=set)
     block_of: dict[int, tuple[list[ast.stmt], int]] = field(default_factory=dict)
     import_stmts: list[ast.stmt] = field(default_factory=list)  # every import statement, in order

@@ -38,4 +38,10 @@ def make_diagnostic(f: Finding, rng: types.Range) -> types.Diagnostic:
 
 
 def diagnostics(snap: Snapshot, encoding: str) -> list[types.Diagnostic]:
+    if snap.analysis.too_large:
+        # One informative diagnostic instead of an analysis (and instead of silence).
+        return [types.Diagnostic(
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            severity=types.DiagnosticSeverity.Information, source=SOURCE, code="AML000",
+            message=f"azureml-migrate: {snap.analysis.syntax_error}; run `azureml-migrate check` on it instead")]
     return [diagnostic(snap, f, encoding) for f in snap.analysis.visible]
