@@ -208,3 +208,41 @@ def test_a_binding_passed_to_a_v1_call_that_stays_v1_is_not_converted():
     assert found["AML302"].fix_safety is None
     assert "passed to `azureml.core.ScriptRunConfig` on line 4" in found["AML302"].blocked
     assert fix_all(analyze(src), DEFAULT, True)[0] == src
+
+
+def test_shared_closures_equal_a_plain_search_from_every_finding():
+    import sys
+    from pathlib import Path
+
+    from azureml_migrate.analysis import plan as plan_module
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from benchmark import v1_file
+
+    sources = [p.read_text() for p in sorted((Path(__file__).parent / "fixtures").glob("*.before.py"))]
+    for source in [*sources, v1_file(300)]:
+        analysis = analyze(source)
+        requires: dict[int, list] = {}
+        captured = {}
+        original = plan_module._closures
+
+        def spy(starts, req):
+            captured["req"] = req
+            return original(starts, req)
+
+        plan_module._closures = spy
+        try:
+            analysis = analyze(source)
+        finally:
+            plan_module._closures = original
+        requires = captured.get("req", {})
+        for f in analysis.findings:
+            if f.absorbed_by is not None or f.rule.on == "import":
+                continue
+            seen, stack = {}, [f]
+            while stack:
+                g = stack.pop()
+                if id(g) not in seen:
+                    seen[id(g)] = g
+                    stack.extend(requires.get(id(g), ()))
+            assert {id(g) for g in f.closure} == set(seen)

@@ -135,28 +135,85 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
         requires[id(f)] = req
 
     reasons: dict[int, str | None] = {id(g): _why_not(g, escapes) for g in analysis.findings}
-    for f in analysis.findings:
-        if f.absorbed_by is not None or f.rule.on == "import":
+    starts = [f for f in analysis.findings if f.absorbed_by is None and f.rule.on != "import"]
+    closures = _closures(starts, requires)
+    for f in starts:
+        f.closure = closures[id(f)]
+        if f.safety is None:
             continue
-        closure: list[Finding] = []
-        seen: set[int] = set()
-        stack = [f]
-        blocker: Finding | None = None
-        while stack:
-            g = stack.pop()
-            if id(g) in seen:
-                continue
-            seen.add(id(g))
-            closure.append(g)
-            if blocker is None and reasons[id(g)] is not None:
-                blocker = g
-            stack.extend(requires[id(g)])
-        f.closure = sorted(closure, key=lambda x: (x.span.line, x.span.col))
-        if f.safety is not None and blocker is not None:
+        blocker = f if reasons[id(f)] is not None else next((g for g in f.closure if reasons[id(g)]), None)
+        if blocker is not None:
             where = "" if blocker is f else f" (line {blocker.span.line}: `{blocker.symbol}`)"
             f.blocked = f"{reasons[id(blocker)]}{where}"
 
     _plan_imports(analysis)
+
+
+def _closures(starts: list[Finding], requires: dict[int, list[Finding]]) -> dict[int, list[Finding]]:
+    """Every finding's closure under `requires`, sorted by position.
+
+    Groups are mostly strongly connected (a creator requires its uses, which require the
+    creator), so the closure is computed once per strongly connected component (Tarjan,
+    iteratively) and shared by its members.
+    """
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[Finding] = []
+    comp_of: dict[int, int] = {}
+    reach: list[dict[int, Finding]] = []
+    for root in starts:
+        if id(root) in index:
+            continue
+        index[id(root)] = low[id(root)] = len(index)
+        stack.append(root)
+        on_stack.add(id(root))
+        work = [(root, iter(requires.get(id(root), ())))]
+        while work:
+            v, successors = work[-1]
+            descended = False
+            for w in successors:
+                if id(w) not in index:
+                    index[id(w)] = low[id(w)] = len(index)
+                    stack.append(w)
+                    on_stack.add(id(w))
+                    work.append((w, iter(requires.get(id(w), ()))))
+                    descended = True
+                    break
+                if id(w) in on_stack:
+                    low[id(v)] = min(low[id(v)], index[id(w)])
+            if descended:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[id(parent)] = min(low[id(parent)], low[id(v)])
+            if low[id(v)] == index[id(v)]:
+                members: dict[int, Finding] = {}
+                component: list[Finding] = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(id(w))
+                    comp_of[id(w)] = len(reach)
+                    component.append(w)
+                    members[id(w)] = w
+                    if w is v:
+                        break
+                # Components come out successors first, so their reach is already known.
+                for w in component:
+                    for succ in requires.get(id(w), ()):
+                        c = comp_of[id(succ)]
+                        if c != len(reach):
+                            members.update(reach[c])
+                reach.append(members)
+    ordered: dict[int, list[Finding]] = {}
+    out: dict[int, list[Finding]] = {}
+    for f in starts:
+        c = comp_of[id(f)]
+        if c not in ordered:
+            ordered[c] = sorted(reach[c].values(), key=lambda x: (x.span.line, x.span.col))
+        out[id(f)] = ordered[c]
+    return out
 
 
 def _plan_imports(analysis: Analysis) -> None:
