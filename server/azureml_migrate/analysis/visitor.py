@@ -187,11 +187,17 @@ class Site:
     def alone_on_line(self) -> bool:
         return id(self.stmt) not in self.analyzer.shared_line_stmts
 
-    def fresh_names(self) -> set[str]:
-        return self.analyzer.names_in_use
-
     def receiver_binding(self) -> Binding | None:
         return self.receiver.binding if self.receiver else None
+
+    def tracked_receiver(self, *creators: type) -> Binding | None:
+        """The receiver's binding when this file creates it (by one of `creators`' rules, if
+        given), declared as required; None when the object's origin is unknown."""
+        b = self.receiver_binding()
+        if b is None or b.creator is None or (creators and not isinstance(b.creator.rule, creators)):
+            return None
+        self.require(b)
+        return b
 
 
 class Analyzer:

@@ -112,10 +112,6 @@ class Rule:
         sections[current] = "\n".join(buf).strip()
         return sections
 
-    @classmethod
-    def title(cls) -> str:
-        return f"{cls.code} {cls.name}"
-
 
 def snippet_body(code: str) -> str:
     """An example without its import lines, for hover cards."""

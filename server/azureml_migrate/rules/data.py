@@ -622,10 +622,9 @@ class DatastoreName(Rule):
     after = DatastoreGetDefault.after
 
     def check(self, site):
-        b = site.receiver_binding()
-        if b is None or b.creator is None or not isinstance(b.creator.rule, _DATASTORE_RULES):
+        b = site.tracked_receiver(_DATASTORE_RULES)
+        if b is None:
             return Check(MANUAL, "cannot tell which datastore this is")
-        site.require(b)
         return Check(self.safety)
 
     def fix(self, node, ctx):
@@ -938,10 +937,9 @@ class DatasetName(Rule):
     after = FileDatasetFromFiles.after
 
     def check(self, site):
-        b = site.receiver_binding()
-        if b is None or b.creator is None or not isinstance(b.creator.rule, DatasetRegister):
+        b = site.tracked_receiver(DatasetRegister)
+        if b is None:
             return Check(MANUAL, "v1 datasets have a name only once registered")
-        site.require(b)
         return Check(self.safety)
 
     def fix(self, node, ctx):

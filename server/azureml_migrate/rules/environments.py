@@ -344,10 +344,9 @@ class EnvironmentAttribute(Rule):
         stmt = site.stmt
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return Check(MANUAL, "only a plain assignment can be rewritten")
-        b = site.receiver_binding()
-        if b is None or b.creator is None:
+        b = site.tracked_receiver()
+        if b is None:
             return Check(MANUAL, "cannot tell which environment this is")
-        site.require(b)
         attr = site.symbol[len(ENV) + 1:]
         if self.targets[attr] is None:
             ok, _ = literal(stmt.value)

@@ -129,10 +129,9 @@ class ExperimentName(Rule):
     safety = SAFE
 
     def check(self, site):
-        b = site.receiver_binding()
-        if b is None or b.creator is None:
+        b = site.tracked_receiver()
+        if b is None:
             return Check(MANUAL, "cannot tell which experiment this is")
-        site.require(b)
         return Check(self.safety, facts={"experiment": b})
 
     def fix(self, node, ctx):
@@ -478,10 +477,9 @@ class RunConfigAttribute(Rule):
         stmt = site.stmt
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return Check(MANUAL, "only a plain assignment can be rewritten")
-        b = site.receiver_binding()
-        if b is None or b.creator is None:
+        b = site.tracked_receiver()
+        if b is None:
             return Check(MANUAL, "cannot tell which ScriptRunConfig this is")
-        site.require(b)
         value = site.consume(stmt.value)
         site.require(value)
         site.require_finding(site.inline(stmt.value))

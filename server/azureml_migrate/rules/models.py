@@ -948,10 +948,9 @@ class WebserviceAttribute(Rule):
     after = WebserviceGet.after
 
     def check(self, site):
-        b = site.receiver_binding()
-        if b is None or b.creator is None or not isinstance(b.creator.rule, WebserviceGet):
+        b = site.tracked_receiver(WebserviceGet)
+        if b is None:
             return Check(MANUAL, "cannot tell which service this is")
-        site.require(b)
         return Check(self.safety)
 
     def fix(self, node, ctx):
