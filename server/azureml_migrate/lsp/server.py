@@ -49,6 +49,7 @@ class MigrateServer(LanguageServer):
         self.settings: Settings = DEFAULT
         self.overrides: dict[str, Any] = {}
         self._told: set[str] = set()
+        self._settings_cache: dict[str, Settings] = {}
         self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
                                      pull_diagnostics=False)
         self._pending: dict[str, asyncio.Task] = {}
@@ -69,15 +70,21 @@ class MigrateServer(LanguageServer):
             ))
         if settings != self.settings or values != self.overrides:
             self.settings, self.overrides = settings, values
+            self._settings_cache.clear()
             self.documents.clear()
             self.notebooks.clear()
 
     def settings_for(self, uri: str) -> Settings:
-        """Editor settings over the document's pyproject.toml (file URIs only)."""
+        """Editor settings over the document's pyproject.toml (file URIs only), computed once
+        per document until the settings change (every request asks for them)."""
+        cached = self._settings_cache.get(uri)
+        if cached is not None:
+            return cached
         path = uri_to_path(uri)
         if path is None:
             return self.settings
         settings, problems = settings_for(path, self.overrides)
+        self._settings_cache[uri] = settings
         for problem in problems:
             if problem not in self._told:
                 self._told.add(problem)
@@ -98,7 +105,10 @@ class MigrateServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=diags))
 
     def schedule_notebook_push(self, notebook_uri: str) -> None:
-        key = "notebook:" + notebook_uri
+        self._debounce("notebook:" + notebook_uri, lambda: self.publish_notebook(notebook_uri))
+
+    def _debounce(self, key: str, action) -> None:
+        """Run `action` after PUSH_DELAY unless another call for `key` comes first."""
         task = self._pending.pop(key, None)
         if task is not None:
             task.cancel()
@@ -109,7 +119,7 @@ class MigrateServer(LanguageServer):
             except asyncio.CancelledError:
                 return
             self._pending.pop(key, None)
-            self.publish_notebook(notebook_uri)
+            action()
 
         self._pending[key] = asyncio.ensure_future(later())
 
@@ -128,20 +138,8 @@ class MigrateServer(LanguageServer):
             uri=uri, version=snap.version, diagnostics=diagnostics.diagnostics(snap, self.client.encoding)))
 
     def schedule_push(self, uri: str) -> None:
-        if self.client.pull_diagnostics:
-            return
-        task = self._pending.pop(uri, None)
-        if task is not None:
-            task.cancel()
-        self._pending[uri] = asyncio.ensure_future(self._push_later(uri))
-
-    async def _push_later(self, uri: str) -> None:
-        try:
-            await asyncio.sleep(PUSH_DELAY)
-        except asyncio.CancelledError:
-            return
-        self._pending.pop(uri, None)
-        self.publish(uri)
+        if not self.client.pull_diagnostics:
+            self._debounce(uri, lambda: self.publish(uri))
 
 
 server = MigrateServer()
