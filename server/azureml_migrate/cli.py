@@ -69,12 +69,17 @@ def _overrides(args: argparse.Namespace) -> dict:
 _told: set[str] = set()
 
 
+def _unseen(problems: list[str]) -> list[str]:
+    """Configuration problems not reported yet (each is said once per run)."""
+    fresh = [p for p in problems if p not in _told]
+    _told.update(fresh)
+    return fresh
+
+
 def _settings_for(path: str, overrides: dict) -> Settings:
     settings, problems = settings_for(path, overrides)
-    for problem in problems:
-        if problem not in _told:
-            _told.add(problem)
-            _err(problem)
+    for problem in _unseen(problems):
+        _err(problem)
     return settings
 
 
@@ -196,8 +201,7 @@ def _process(job: _Job, path: str) -> _FileResult:
         out.errors += 1
         return out
     settings, problems = settings_for(path, job.overrides)
-    out.messages += [p for p in problems if p not in _told]
-    _told.update(problems)
+    out.messages += _unseen(problems)
     writing = job.command == "fix" and not job.diff
     if path.endswith(".ipynb"):
         args = argparse.Namespace(command=job.command, diff=job.diff)
@@ -257,8 +261,7 @@ def _report(args: argparse.Namespace) -> int:
             except notebooks.NotebookError as exc:
                 _err(f"{path}: {exc}")
                 continue
-            for program in nb.programs():
-                analysis = analyze(program.text, _settings_for(path, {}))
+            for program, analysis in notebooks.analyze_cells(nb.code_sources(), analyze, _settings_for(path, {}))[0]:
                 analysed.append((f"{path} (cells {', '.join(str(c + 1) for c in program.cells)})", analysis))
                 records += _notebook_records(path, program, analysis)
             continue
@@ -299,8 +302,7 @@ def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writ
         return out
     new_sources: dict[int, str] = {}
     before = 0
-    sources = [nb.source(i) if c.get("cell_type") == "code" else None for i, c in enumerate(nb.cells)]
-    analysed, skipped = notebooks.analyze_cells(sources, analyze, settings)
+    analysed, skipped = notebooks.analyze_cells(nb.code_sources(), analyze, settings)
     for cell, why in sorted(skipped.items()):
         _err(f"{path}: cell {cell + 1} does not parse ({why}); left unchanged, the other cells are analysed")
         out.errors += 1
@@ -332,8 +334,7 @@ def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writ
                 write(src, nb.with_sources(new_sources))
                 nb = notebooks.load(nb.with_sources(new_sources))
         left = 0
-        sources = [nb.source(i) if c.get("cell_type") == "code" else None for i, c in enumerate(nb.cells)]
-        for program, analysis in notebooks.analyze_cells(sources, analyze, settings)[0]:
+        for program, analysis in notebooks.analyze_cells(nb.code_sources(), analyze, settings)[0]:
             out.records += _notebook_records(path, program, analysis)
             left += len(analysis.visible)
         out.fixed = max(before - left, 0) if new_sources else 0

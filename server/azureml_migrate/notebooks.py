@@ -90,11 +90,9 @@ class Notebook:
         src = self.cells[index].get("source", "")
         return "".join(src) if isinstance(src, list) else str(src)
 
-    def programs(self) -> list[Program]:
-        """The notebook's main program, then one program per `%%writefile *.py` cell."""
-        return programs_for([
-            (self.source(i) if c.get("cell_type") == "code" else None) for i, c in enumerate(self.cells)
-        ])
+    def code_sources(self) -> list[str | None]:
+        """Each cell's source, None for cells that are not code (see `analyze_cells`)."""
+        return [self.source(i) if c.get("cell_type") == "code" else None for i, c in enumerate(self.cells)]
 
     def with_sources(self, sources: dict[int, str]) -> str:
         """The notebook text with these cells' sources replaced; everything else as read."""

@@ -249,13 +249,6 @@ def _key_of(f: Finding, offset: int) -> tuple:
     return (s.line - offset, s.col, s.end_line - offset, s.end_col)
 
 
-def _key_of_stmt(f: Finding, ctx: FixContext, offset: int) -> tuple:
-    s, lines = f.stmt, ctx.lines
-    end = s.end_lineno or s.lineno
-    return (s.lineno - offset, lines.char_col(s.lineno, s.col_offset), end - offset,
-            lines.char_col(end, s.end_col_offset or 0))
-
-
 def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -> str:
     indent = line_indent(first_line_text)
     wrapped = bool(indent)
@@ -269,7 +262,7 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
     statement_targets: dict[tuple, Finding] = {}
     renames: dict[tuple, str] = {}
     for f in unit.findings:
-        stmt_key = (*_key_of_stmt(f, ctx, offset), type(f.stmt).__name__)
+        stmt_key = (*_span_key(f.stmt, ctx.lines, offset), type(f.stmt).__name__)
         if is_statement_fix(f, ctx):
             statement_targets[stmt_key] = f
         else:

@@ -50,17 +50,7 @@ def find(snap: Snapshot, key: list) -> Finding | None:
 
 
 def workspace_edit(snap: Snapshot, new_text: str, client: ClientFeatures) -> types.WorkspaceEdit:
-    edits = text_edits(snap.analysis.source, new_text, client.encoding)
-    if client.document_changes:
-        return types.WorkspaceEdit(
-            document_changes=[
-                types.TextDocumentEdit(
-                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=snap.uri, version=snap.version),
-                    edits=edits,
-                )
-            ]
-        )
-    return types.WorkspaceEdit(changes={snap.uri: edits})
+    return _single_edit(snap, text_edits(snap.analysis.source, new_text, client.encoding), client)
 
 
 def fix_title(f: Finding) -> str:
