@@ -22,6 +22,7 @@ from azureml_migrate.rules.environments import CondaDependenciesCreate  # noqa: 
 from azureml_migrate.rules import jobs, run_logging  # noqa: E402
 from azureml_migrate.rules.registry import ALL  # noqa: E402
 from tests.support.signatures import (  # noqa: E402
+    v1_class_members,
     v1_exists,
     v1_fact,
     v1_param_names,
@@ -46,6 +47,11 @@ def _v1_symbol_exists(symbol: str) -> bool:
     if v1_exists(symbol):
         return True
     head, _, last = symbol.rpartition(".")
+    try:
+        if last in v1_class_members(head):  # inherited members (`step.run_after`)
+            return True
+    except KeyError:
+        pass
     if head in ATTRIBUTE_TYPES:
         owner, _, attr = head.rpartition(".")
         owned = v1_exists(head) or attr in v1_param_names(owner)
@@ -124,6 +130,9 @@ RETURNS = {
     "azure.ai.ml.MLClient.online_endpoints.get": "azure.ai.ml.entities.OnlineEndpoint",
     "azure.ai.ml.MLClient.online_endpoints.get_keys": "azure.ai.ml.entities.EndpointAuthKeys",
     "azure.ai.ml.MLClient.online_endpoints.begin_delete": "azure.core.polling.LROPoller",
+    "azure.ai.ml.automl.classification": "azure.ai.ml.automl.ClassificationJob",
+    "azure.ai.ml.automl.regression": "azure.ai.ml.automl.RegressionJob",
+    "azure.ai.ml.automl.forecasting": "azure.ai.ml.automl.ForecastingJob",
 }
 
 

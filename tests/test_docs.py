@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from azureml_migrate.docs import rules_table
+from azureml_migrate.docs import DOMAINS, coverage_table, rules_table
 from azureml_migrate.rules.registry import ALL
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -21,6 +21,13 @@ def section(name: str) -> str:
 
 def test_readme_rules_table_is_generated_from_the_catalog():
     assert section("rules-table") == rules_table(), "regenerate with: azureml-migrate rules"
+
+
+def test_readme_coverage_table_is_generated_from_the_catalog():
+    assert section("coverage") == coverage_table(), "regenerate with: azureml-migrate rules --coverage"
+    # every rule module is a row: a new domain cannot be left out of the table
+    modules = {type(r).__module__.rsplit(".", 1)[1] for r in ALL}
+    assert modules == set(DOMAINS)
 
 
 @pytest.mark.parametrize("rule", ALL, ids=lambda r: r.code)

@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     report.add_argument("--output", "-o", default="-",
                         help="Markdown file to write (default: stdout); the JSON goes beside it (.json)")
-    sub.add_parser("rules", help="print the rule catalog as a Markdown table")
+    rules_cmd = sub.add_parser("rules", help="print the rule catalog as a Markdown table")
+    rules_cmd.add_argument("--coverage", action="store_true", help="print rules per migration domain instead")
     lsp = sub.add_parser("lsp", help="run the language server on stdio")
     lsp.add_argument("--stdio", action="store_true", help="accepted for vscode-languageclient (stdio is the default)")
     return p
@@ -97,9 +98,9 @@ def run(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return _report(args)
     if args.command == "rules":
-        from .docs import rules_table
+        from .docs import coverage_table, rules_table
 
-        print(rules_table())
+        print(coverage_table() if args.coverage else rules_table())
         return 0
     overrides = _overrides(args)
     try:

@@ -6,7 +6,7 @@ conflict with azure-ai-ml, so they live in a venv of their own)::
     python3 -m venv /work/venv-v1
     /work/venv-v1/bin/pip install -U pip
     /work/venv-v1/bin/pip install azureml-core==1.61.0.post4 azureml-pipeline-core \
-        azureml-pipeline-steps azureml-train-core azureml-train-automl-client
+        azureml-pipeline-steps azureml-train-core azureml-train-automl-client azureml-widgets "ipython<9"
     /work/venv-v1/bin/python tests/signatures/generate_v1_snapshot.py
 
 The output is deterministic (sorted keys, no timestamps, no local paths) so that

@@ -464,11 +464,58 @@ def v2_keyword_verdict(dotted: str, kw: str) -> KeywordVerdict:
     for where, doc in docs:
         if _documented_in(doc, kw):
             return KeywordVerdict(True, f"{kw!r} goes through **kwargs of {dotted} and is documented in its {where}", "docstring")
+    forwarded = _forwarded_keyword(res, kw)
+    if forwarded:
+        return KeywordVerdict(True, f"{kw!r} goes through **kwargs of {dotted} to {forwarded}", "forwarded")
     return KeywordVerdict(
         False,
         f"{kw!r} is not a named parameter of {dotted}; **kwargs would swallow it but no docstring documents it",
         None,
     )
+
+
+# Factories that build and return a job, passing their **kwargs to its constructor
+# (checked by reading the factory's source in `_forwarded_keyword`).
+FACTORY_RETURNS = {
+    "azure.ai.ml.automl.classification": "azure.ai.ml.automl.ClassificationJob",
+    "azure.ai.ml.automl.regression": "azure.ai.ml.automl.RegressionJob",
+    "azure.ai.ml.automl.forecasting": "azure.ai.ml.automl.ForecastingJob",
+}
+
+
+def _forwarded_keyword(res, kw: str) -> str | None:
+    """Where a keyword swallowed by **kwargs ends up as a named parameter, or None.
+
+    A class: the first `__init__` up the MRO that names `kw`, provided every `__init__`
+    before it takes **kwargs and passes them on (`super().__init__(..., **kwargs)`).
+    A factory of FACTORY_RETURNS: its source must call the job class with `**kwargs`.
+    """
+    obj = res.obj
+    if inspect.isclass(obj):
+        for cls in obj.__mro__:
+            init = cls.__dict__.get("__init__")
+            if init is None:
+                continue
+            try:
+                params = inspect.signature(init).parameters
+                source = inspect.getsource(init)
+            except (TypeError, ValueError, OSError):
+                return None
+            named = params.get(kw)
+            if named is not None and named.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                    inspect.Parameter.KEYWORD_ONLY):
+                return f"{cls.__module__}.{cls.__qualname__}.__init__"
+            if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()) or "**kwargs" not in \
+                    source.split("super().__init__(", 1)[-1] or "super().__init__(" not in source:
+                return None
+        return None
+    for factory, job in FACTORY_RETURNS.items():
+        if _resolve(factory).obj is obj:
+            short = job.rsplit(".", 1)[1]
+            if f"{short}(" in inspect.getsource(obj) and "**kwargs" in inspect.getsource(obj):
+                verdict = v2_keyword_verdict(job, kw)
+                return f"{job} ({verdict.reason})" if verdict.accepted else None
+    return None
 
 
 def v2_accepts_keyword(dotted: str, kw: str) -> bool:

@@ -88,6 +88,46 @@ _CLASS_HOMES: dict[str, tuple[str, ...]] = {
     "azureml.train.hyperdrive.qnormal": ("azureml.train.hyperdrive.parameter_expressions",),
     "azureml.train.hyperdrive.lognormal": ("azureml.train.hyperdrive.parameter_expressions",),
     "azureml.train.hyperdrive.qlognormal": ("azureml.train.hyperdrive.parameter_expressions",),
+    "azureml.pipeline.core.Pipeline": ("azureml.pipeline.core.pipeline",),
+    "azureml.pipeline.core.PipelineData": ("azureml.pipeline.core.builder",),
+    "azureml.pipeline.core.PipelineParameter": ("azureml.pipeline.core.graph",),
+    "azureml.pipeline.core.StepSequence": ("azureml.pipeline.core.builder",),
+    "azureml.pipeline.core.PipelineStep": ("azureml.pipeline.core.builder",),
+    "azureml.pipeline.core.PipelineEndpoint": ("azureml.pipeline.core.pipeline_endpoint",),
+    "azureml.pipeline.core.PublishedPipeline": ("azureml.pipeline.core.graph",),
+    "azureml.pipeline.core.Schedule": ("azureml.pipeline.core.schedule",),
+    "azureml.pipeline.core.ScheduleRecurrence": ("azureml.pipeline.core.schedule",),
+    "azureml.pipeline.core.PipelineRun": ("azureml.pipeline.core.run",),
+    "azureml.pipeline.core.StepRun": ("azureml.pipeline.core.run",),
+    "azureml.pipeline.core.TrainingOutput": ("azureml.pipeline.core.graph",),
+    "azureml.pipeline.steps.PythonScriptStep": ("azureml.pipeline.steps.python_script_step",),
+    "azureml.pipeline.steps.CommandStep": ("azureml.pipeline.steps.command_step",),
+    "azureml.pipeline.steps.ParallelRunConfig": ("azureml.pipeline.steps.parallel_run_config",),
+    "azureml.pipeline.steps.ParallelRunStep": ("azureml.pipeline.steps.parallel_run_step",),
+    "azureml.pipeline.steps.AutoMLStep": ("azureml.pipeline.steps.automl_step",),
+    "azureml.pipeline.steps.HyperDriveStep": ("azureml.pipeline.steps.hyper_drive_step",),
+    "azureml.pipeline.steps.MpiStep": ("azureml.pipeline.steps.mpi_step",),
+    "azureml.pipeline.steps.EstimatorStep": ("azureml.pipeline.steps.estimator_step",),
+    "azureml.pipeline.steps.RScriptStep": ("azureml.pipeline.steps.r_script_step",),
+    "azureml.pipeline.steps.SynapseSparkStep": ("azureml.pipeline.steps.synapse_spark_step",),
+    "azureml.pipeline.steps.AdlaStep": ("azureml.pipeline.steps.adla_step",),
+    "azureml.pipeline.steps.AzureBatchStep": ("azureml.pipeline.steps.azurebatch_step",),
+    "azureml.pipeline.steps.DataTransferStep": ("azureml.pipeline.steps.data_transfer_step",),
+    "azureml.pipeline.steps.DatabricksStep": ("azureml.pipeline.steps.databricks_step",),
+    "azureml.pipeline.steps.KustoStep": ("azureml.pipeline.steps.kusto_step",),
+    "azureml.pipeline.steps.ModuleStep": ("azureml.pipeline.steps.module_step",),
+    "azureml.train.automl.AutoMLConfig": ("azureml.train.automl.automlconfig",),
+    "azureml.train.automl.AutoMLImageConfig": ("azureml.train.automl.automlimageconfig",),
+    "azureml.train.automl.run.AutoMLRun": (),
+}
+
+# Subclasses whose inherited members are matched by the base class's rules
+# (`pipeline_run.wait_for_completion()` is `Run.wait_for_completion`).
+BASES: dict[str, str] = {
+    "azureml.pipeline.core.PipelineRun": "azureml.core.Run",
+    "azureml.pipeline.core.StepRun": "azureml.core.Run",
+    "azureml.train.automl.run.AutoMLRun": "azureml.core.Run",
+    "azureml.train.hyperdrive.HyperDriveRun": "azureml.core.Run",
 }
 
 # `azureml.core.VERSION` and friends: module attributes rather than classes.

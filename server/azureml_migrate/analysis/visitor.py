@@ -456,7 +456,7 @@ class Analyzer:
             return None
         spec = finding.rule.creates
         if spec is not None:
-            return spec.kind, spec.mode, spec.origin, finding
+            return _created_kind(finding), spec.mode, spec.origin, finding
         return value.kind, "preserve", value.origin, finding
 
     def bind_new(self, name: str, created: tuple[str, str, str | None, Finding]) -> None:
@@ -569,7 +569,7 @@ class Analyzer:
             rule = registry.match("call", q, None)
             finding = self.add_finding(rule or registry.GENERIC, q, node, self.stmt, receiver=None)
             if rule is not None and rule.creates is not None:
-                return Obj(rule.creates.kind, rule.creates.origin, finding=finding)
+                return Obj(_created_kind(finding), rule.creates.origin, finding=finding)
             if v1_names.is_class(q):
                 return Obj(q, None, finding=finding)
             return None
@@ -579,7 +579,7 @@ class Analyzer:
             receiver = Obj(func.kind, func.origin, func.binding, func.finding, func.path[:-1])
             finding = self.add_finding(rule or registry.GENERIC, symbol, node, self.stmt, receiver=receiver)
             if rule is not None and rule.creates is not None:
-                return Obj(rule.creates.kind, rule.creates.origin, finding=finding)
+                return Obj(_created_kind(finding), rule.creates.origin, finding=finding)
         return None
 
     # -- findings -------------------------------------------------------------------
@@ -628,6 +628,11 @@ class Analyzer:
         self.findings.append(finding)
         self.finding_at[id(node)] = finding
         return finding
+
+
+def _created_kind(finding: Finding) -> str:
+    """The kind of object a call creates; a check may narrow it (a submitted pipeline is a PipelineRun)."""
+    return finding.facts.get("creates_kind") or finding.rule.creates.kind
 
 
 def _receiver_name(node: ast.AST) -> ast.Name | None:

@@ -205,8 +205,8 @@ class _UnitTransformer(cst.CSTTransformer):
             result = f.rule.fix(small, self.ctx)
             if result is cst.RemovalSentinel.REMOVE:
                 continue
-            if isinstance(result, cst.BaseCompoundStatement) or isinstance(result, cst.SimpleStatementLine):
-                compound = result
+            if isinstance(result, (cst.BaseCompoundStatement, cst.SimpleStatementLine, cst.FlattenSentinel)):
+                compound = result  # a block, or several statements (FlattenSentinel)
                 continue
             out.append(result)
         if not changed:
@@ -214,6 +214,9 @@ class _UnitTransformer(cst.CSTTransformer):
         if compound is not None:
             if out:
                 raise FixError("a statement that becomes a block shares its line")
+            if isinstance(compound, cst.FlattenSentinel):
+                first, *rest = compound.nodes
+                return cst.FlattenSentinel([first.with_changes(leading_lines=updated.leading_lines), *rest])
             return compound.with_changes(leading_lines=updated.leading_lines)
         if not out:
             return cst.RemoveFromParent()
@@ -241,7 +244,7 @@ def is_statement_fix(f: Finding, ctx: FixContext) -> bool:
     """Rewrites its whole statement (removes it, or turns it into another statement)."""
     if f.facts.get("moved_to") is not None:
         return not ctx.copying  # the statement moves: removed here, rebuilt where it lands
-    return f.rule.statement_fix
+    return f.rule.statement_fix or bool(f.facts.get("statement_fix"))
 
 
 def _key_of(f: Finding, offset: int) -> tuple:

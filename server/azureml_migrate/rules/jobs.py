@@ -510,8 +510,10 @@ class ExperimentSubmit(Rule):
     returns a `Job` (not a Run); `tags=` is passed on.
 
     ## Fix safety
-    Safe when the submitted configuration is a `ScriptRunConfig` migrated in the same fix.
-    HyperDrive, pipeline and AutoML submissions are migrated by hand for now.
+    Safe when the submitted configuration is a `ScriptRunConfig` or `AutoMLConfig` migrated
+    in the same fix. `show_output=True` made v1 wait and print the run's progress: the fix
+    follows the submission with `ml_client.jobs.stream(run.name)`. HyperDrive and pipeline
+    submissions are migrated by hand (AML800, AML830).
     """
 
     code = "AML205"
@@ -526,10 +528,25 @@ class ExperimentSubmit(Rule):
     after = ARTICLE_V2
 
     def check(self, site):
-        if site.has_star_args() or set(site.keywords()) - {"config", "tags"}:
-            return Check(MANUAL, "only `config` and `tags` can be mapped")
-        recv = site.receiver
+        from .automl import AUTOML, AUTOML_RUN
+        from .pipelines import PIPELINE, PIPELINE_RUN
+        from .sweep import HD_RUN
+
+        if site.has_star_args() or set(site.keywords()) - {"config", "tags", "show_output"}:
+            return Check(MANUAL, "only `config`, `tags` and `show_output` can be mapped")
+        config = site.arg(0, "config")
+        b = site.binding(config)
+        inline = site.inline(config)
+        kind = b.kind if b is not None else (inline.symbol if inline is not None else None)
         facts: dict = {}
+        # What v1 returns depends on what is submitted: later calls on the run match its rules.
+        submitted = {PIPELINE: PIPELINE_RUN, AUTOML: AUTOML_RUN,
+                     "azureml.train.hyperdrive.HyperDriveConfig": HD_RUN}.get(kind or "")
+        if submitted is not None:
+            facts["creates_kind"] = submitted
+        if kind == PIPELINE:
+            return Check(MANUAL, "submit the job the `@pipeline` function returns (AML830)", facts=facts)
+        recv = site.receiver
         if recv is not None and recv.binding is not None and recv.binding.creator is not None:
             site.require(recv.binding)
             facts["experiment"] = recv.binding
@@ -538,23 +555,48 @@ class ExperimentSubmit(Rule):
             site.absorb(recv.finding)
             facts["workspace"] = workspace_of(recv.finding)
         else:
-            return Check(MANUAL, "cannot tell which experiment this is")
-        config = site.arg(0, "config")
-        b = site.binding(config)
-        inline = site.inline(config)
-        if b is not None and b.kind == SRC:
+            return Check(MANUAL, "cannot tell which experiment this is", facts=facts)
+        if b is not None and b.kind in (SRC, AUTOML):
             site.consume(config)
             site.require(b)
         elif inline is not None and isinstance(inline.rule, ScriptRunConfigRule):
             site.require_finding(inline)
         else:
-            return Check(MANUAL, "only ScriptRunConfig submissions are migrated automatically for now")
+            return Check(MANUAL, "only ScriptRunConfig and AutoMLConfig submissions are migrated automatically; "
+                                 "HyperDrive becomes `command(...).sweep(...)` (AML800)", facts=facts)
+        show = site.arg(None, "show_output")
+        if show is not None:
+            ok, value = literal(show)
+            if b is None or b.kind != AUTOML or not ok or not isinstance(value, bool):
+                return Check(MANUAL, "`show_output` must be a literal True or False on an AutoML submission", facts=facts)
+            if value:
+                # v1 blocked and printed progress until the run ended: v2 streams the job.
+                if not site.is_statement() and site.assigned_name() is None or not site.alone_on_line():
+                    return Check(MANUAL, "`show_output=True` waits for the run: use the call as a statement of its own",
+                                 facts=facts)
+                facts["stream"] = site.assigned_name() or True
+                facts["statement_fix"] = True
         if facts["workspace"] is None:
-            return Check(MANUAL, "cannot tell which workspace the experiment belongs to")
+            return Check(MANUAL, "cannot tell which workspace the experiment belongs to", facts=facts)
         site.require(facts["workspace"])
         return Check(self.safety, facts=facts)
 
     def fix(self, node, ctx):
+        stream = ctx.finding.facts.get("stream")
+        if stream:
+            call = node.value  # a statement fix: `run = experiment.submit(...)` or a bare call
+            submit = self._submit(call, ctx)
+            client = ctx.client()
+            if isinstance(node, (cst.Assign, cst.AnnAssign)):
+                return cst.FlattenSentinel([
+                    cst.SimpleStatementLine(body=[node.with_changes(value=submit, semicolon=cst.MaybeSentinel.DEFAULT)]),
+                    cst.parse_statement(f"{client}.jobs.stream({stream}.name)\n"),
+                ])
+            code = cst.Module(body=[]).code_for_node(submit)
+            return cst.parse_statement(f"{client}.jobs.stream({code}.name)\n")
+        return self._submit(node, ctx)
+
+    def _submit(self, node, ctx):
         params = ("config", "tags")
         experiment = ctx.finding.facts.get("experiment")
         if experiment is not None:
@@ -567,7 +609,8 @@ class ExperimentSubmit(Rule):
             node,
             func,
             params,
-            {"config": lambda a: a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT), "tags": "tags"},
+            {"config": lambda a: a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT), "tags": "tags",
+             "show_output": None},
             append=[keyword_arg("experiment_name", name_value)],
         )
 
@@ -599,6 +642,90 @@ class GetPortalUrl(Rule):
 
     def fix(self, node, ctx):
         return cst.Attribute(value=node.func.value, attr=cst.Name("studio_url"))
+
+
+WIDGET = "azureml.widgets.RunDetails"
+
+
+class RunDetailsWidget(Rule):
+    """The notebook widget that follows a run (`RunDetails(run)`).
+
+    ## Migration
+    There is no v2 widget. `RunDetails(run).show()` becomes `print(run.studio_url)`: the
+    studio page shows the job's progress, metrics and logs. To follow the logs in the
+    notebook instead, call `ml_client.jobs.stream(run.name)` (it blocks until the job ends).
+
+    ## Fix safety
+    `RunDetails(run).show()` on a run submitted in this file: unsafe, because a link
+    replaces the live widget. A widget kept in a variable is migrated by hand.
+    """
+
+    code = "AML211"
+    name = "run-details-widget"
+    symbols = (WIDGET,)
+    message = "`RunDetails` (azureml-widgets) has no SDK v2 equivalent; print the job's `studio_url` or stream its logs"
+    v2 = "print(returned_job.studio_url)  # or ml_client.jobs.stream(returned_job.name)"
+    url = DOCS["command"]
+    safety = MANUAL
+
+
+class RunDetailsShow(Rule):
+    """Show the notebook widget of a run (`RunDetails(run).show()`).
+
+    ## Migration
+    `print(run.studio_url)`, or `ml_client.jobs.stream(run.name)` to wait and print logs.
+
+    ## Fix safety
+    Unsafe: a studio link replaces the live widget. Only `RunDetails(run).show()` on a
+    run submitted in this file is rewritten.
+    """
+
+    code = "AML212"
+    name = "run-details-show"
+    symbols = (f"{WIDGET}.show",)
+    message = "`RunDetails(run).show()` has no SDK v2 equivalent; print the job's `studio_url`"
+    v2 = "print(returned_job.studio_url)"
+    url = DOCS["command"]
+    safety = UNSAFE
+    before = """\
+from azureml.core import Experiment, ScriptRunConfig, Workspace
+from azureml.widgets import RunDetails
+
+ws = Workspace.from_config()
+src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment="my-env@latest")
+run = Experiment(ws, "exp").submit(src)
+RunDetails(run).show()
+"""
+    after = """\
+from azure.ai.ml import MLClient, command
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+src = command(code="src", command="python train.py", compute="cpu-cluster", environment="my-env@latest")
+run = ml_client.jobs.create_or_update(src, experiment_name="exp")
+print(run.studio_url)
+"""
+
+    def check(self, site):
+        recv = site.receiver
+        widget = recv.finding if recv is not None and recv.binding is None else None
+        if widget is None or not isinstance(widget.rule, RunDetailsWidget) or site.node.args or site.node.keywords:
+            return Check(MANUAL, "only `RunDetails(run).show()` is rewritten")
+        call = widget.node
+        run = call.args[0] if len(call.args) == 1 and not call.keywords else (
+            call.keywords[0].value if not call.args and len(call.keywords) == 1
+            and call.keywords[0].arg == "run_instance" else None)
+        b = site.binding(run)
+        if b is None or b.origin != "submitted" or b.creator is None:
+            return Check(MANUAL, "the run must be submitted in this file")
+        site.absorb(widget)
+        site.consume(run)
+        site.require(b)
+        return Check(self.safety, "a studio link replaces the live widget", facts={"run": b})
+
+    def fix(self, node, ctx):
+        run = ctx.name_of(ctx.finding.facts["run"])
+        return cst.parse_expression(f"print({run}.studio_url)")
 
 
 class WaitForCompletion(Rule):
@@ -770,5 +897,6 @@ class RunConfigurationRule(Rule):
 
 RULES = [
     ExperimentConstructor, ExperimentName, ScriptRunConfigRule, RunConfigAttribute, ExperimentSubmit,
-    GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule,
+    GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule, RunDetailsWidget,
+    RunDetailsShow,
 ]

@@ -8,10 +8,15 @@ and distributed training.  Codes never change meaning once released.
 
 from __future__ import annotations
 
-from . import compute, data, distributed, environments, general, jobs, models, run_logging, sweep, workspace
+from . import (
+    automl, compute, data, distributed, environments, general, jobs, models, parallel, pipelines, run_logging, sweep,
+    workspace,
+)
+from ..analysis import v1_names
 from .base import Rule
 
-_MODULES = (general, workspace, jobs, environments, compute, data, run_logging, models, distributed, sweep)
+_MODULES = (general, workspace, jobs, environments, compute, data, run_logging, models, sweep, pipelines, parallel,
+            automl, distributed)
 
 ALL: list[Rule] = [cls() for module in _MODULES for cls in module.RULES]
 BY_CODE: dict[str, Rule] = {r.code: r for r in ALL}
@@ -29,9 +34,16 @@ GENERIC = BY_CODE["AML004"]
 
 
 def match(on: str, symbol: str, origin: str | None) -> Rule | None:
-    """The rule for `symbol` used as `on`; origin-specific rules win over general ones."""
+    """The rule for `symbol` used as `on`; origin-specific rules win over general ones,
+    and a subclass's member falls back to its base class's rule."""
     if origin is not None:
         rule = _INDEX.get((on, symbol, origin))
         if rule is not None:
             return rule
-    return _INDEX.get((on, symbol, None))
+    rule = _INDEX.get((on, symbol, None))
+    if rule is None:
+        owner, _, member = symbol.rpartition(".")
+        base = v1_names.BASES.get(owner)
+        if base is not None:
+            return match(on, f"{base}.{member}", origin)
+    return rule

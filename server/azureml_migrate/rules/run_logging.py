@@ -588,7 +588,29 @@ class ContextRunId(Rule):
         return cst.parse_expression(f"{ctx.need('mlflow')}.active_run().info.run_id")
 
 
+class RunSecrets(Rule):
+    """Read secrets from inside a run (`run.get_secret(name)`, `run.get_secrets(names)`).
+
+    ## Migration
+    Read them with the Key Vault client library under the job's identity:
+    `SecretClient(vault_url="https://<vault>.vault.azure.net",
+    credential=ManagedIdentityCredential()).get_secret(name).value` (grant the compute's
+    or job's identity `get` on secrets), or pass non-sensitive values as job inputs.
+
+    ## Fix safety
+    No automatic fix: the vault URL and the identity are not known from the code.
+    """
+
+    code = "AML715"
+    name = "run-get-secret"
+    symbols = (f"{RUN}.get_secret", f"{RUN}.get_secrets")
+    message = "`{symbol}()` is SDK v1 and v2 has no secrets API; read the secret with `azure.keyvault.secrets.SecretClient`"
+    v2 = "SecretClient(vault_url=..., credential=ManagedIdentityCredential()).get_secret(name).value"
+    url = DOCS["upgrade"]
+    safety = MANUAL
+
+
 RULES = [
     GetContext, Log, LogList, LogRow, LogTable, LogImage, UploadFile, UploadFolder, Tag, SetTags,
-    AddProperties, Complete, Fail, ContextRunId,
+    AddProperties, Complete, Fail, ContextRunId, RunSecrets,
 ]

@@ -464,7 +464,62 @@ class TokenAuth(Rule):
     safety = MANUAL
 
 
+KEYVAULT = "azureml.core.Keyvault"
+SECRETS_HOWTO = ("`from azure.keyvault.secrets import SecretClient`; "
+                 "`SecretClient(vault_url=\"https://<vault>.vault.azure.net\", credential=DefaultAzureCredential())`")
+
+
+class DefaultKeyvault(Rule):
+    """The workspace's Key Vault (`ws.get_default_keyvault()`).
+
+    ## Migration
+    SDK v2 has no secrets API. Use the Key Vault client library (`azure-keyvault-secrets`):
+    `SecretClient(vault_url="https://<vault>.vault.azure.net", credential=DefaultAzureCredential())`.
+    The vault's resource id is `ml_client.workspaces.get(ml_client.workspace_name).key_vault`;
+    its name is the id's last segment.
+
+    ## Fix safety
+    No automatic fix: the vault URL is not known from the code.
+    """
+
+    code = "AML115"
+    name = "workspace-default-keyvault"
+    symbols = (f"{WORKSPACE}.get_default_keyvault",)
+    message = "`Workspace.get_default_keyvault()` is SDK v1 and v2 has no secrets API; use `azure.keyvault.secrets.SecretClient`"
+    v2 = 'SecretClient(vault_url="https://<vault>.vault.azure.net", credential=DefaultAzureCredential())'
+    url = DOCS["upgrade"]
+    safety = MANUAL
+    creates = BindingSpec(KEYVAULT)
+
+
+class KeyvaultSecrets(Rule):
+    """Read or write secrets in the workspace's Key Vault.
+
+    ## Migration
+    With `client = SecretClient(vault_url=..., credential=DefaultAzureCredential())`:
+    `kv.get_secret(name)` -> `client.get_secret(name).value`; `kv.set_secret(name, value)`
+    -> `client.set_secret(name, value)`; `get_secrets(names)` / `set_secrets(dict)` -> one
+    call per secret; `list_secrets()` -> `client.list_properties_of_secrets()`.
+    Inside a job, grant the job's identity access to the vault.
+
+    ## Fix safety
+    No automatic fix: the vault URL is not known from the code.
+    """
+
+    code = "AML116"
+    name = "keyvault-secrets"
+    symbols = tuple(f"{KEYVAULT}.{m}" for m in ("get_secret", "get_secrets", "set_secret", "set_secrets",
+                                                "list_secrets", "delete_secret")) + (KEYVAULT,)
+    message = "`{symbol}` is SDK v1 and v2 has no secrets API; use the Key Vault client library"
+    v2 = "SecretClient(vault_url=..., credential=DefaultAzureCredential()).get_secret(name).value"
+    url = DOCS["upgrade"]
+    safety = MANUAL
+
+    def check(self, site):
+        return Check(MANUAL, SECRETS_HOWTO)
+
+
 RULES = [
     WorkspaceFromConfig, WorkspaceGet, WorkspaceConstructor, WorkspaceProperties, WorkspaceGetDetails,
-    InteractiveLoginAuth, ServicePrincipalAuth, MsiAuth, AzureCliAuth, TokenAuth,
+    InteractiveLoginAuth, ServicePrincipalAuth, MsiAuth, AzureCliAuth, TokenAuth, DefaultKeyvault, KeyvaultSecrets,
 ]
