@@ -57,11 +57,14 @@ def rebuild_call(
     *,
     prepend: Sequence[cst.Arg] = (),
     append: Sequence[cst.Arg] = (),
+    wrapped_in: str = "",
 ) -> cst.Call:
     """`call` with `func` as callee and its arguments mapped by v1 parameter name.
 
     mapping[v1_name] is a v2 keyword name, None to drop the argument, or a function
     returning a replacement Arg (or None to drop).  Unmapped arguments are kept as is.
+    `wrapped_in` is the text the caller puts before the new call on its line
+    (`ml_client.models.create_or_update(`), so continued arguments stay aligned.
     """
     original = list(call.args)
     kept: list[cst.Arg] = []
@@ -84,7 +87,24 @@ def rebuild_call(
         else:
             kept.append(keyword_arg(target, arg.value, like).with_changes(comma=arg.comma))
     args = _join(list(prepend), kept, list(append), original)
+    # Arguments continued under the opening parenthesis (first one on the same line) stay
+    # aligned with it when the callee's length changes; hanging indents are left alone.
+    module = cst.Module(body=[])
+    delta = len(wrapped_in) + len(module.code_for_node(func)) - len(module.code_for_node(call.func))
+    if delta and not isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+        args = [_shift(arg, delta) for arg in args]
     return call.with_changes(func=func, args=args)
+
+
+def _shift(arg: cst.Arg, delta: int) -> cst.Arg:
+    comma = arg.comma
+    if not isinstance(comma, cst.Comma) or not isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+        return arg
+    ws = comma.whitespace_after
+    if ws.last_line.value.strip(" ") or not ws.last_line.value:
+        return arg  # tabs, or a closing parenthesis at the line start: not an alignment
+    last = cst.SimpleWhitespace(" " * max(1, len(ws.last_line.value) + delta))
+    return arg.with_changes(comma=comma.with_changes(whitespace_after=ws.with_changes(last_line=last)))
 
 
 def _join(prepend: list[cst.Arg], kept: list[cst.Arg], append: list[cst.Arg], original: list[cst.Arg]) -> list[cst.Arg]:

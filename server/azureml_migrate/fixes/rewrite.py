@@ -216,7 +216,8 @@ class _UnitTransformer(cst.CSTTransformer):
                 raise FixError("a statement that becomes a block shares its line")
             if isinstance(compound, cst.FlattenSentinel):
                 first, *rest = compound.nodes
-                return cst.FlattenSentinel([first.with_changes(leading_lines=updated.leading_lines), *rest])
+                leading = [*updated.leading_lines, *first.leading_lines]  # the fix may ask for a blank line
+                return cst.FlattenSentinel([first.with_changes(leading_lines=leading), *rest])
             return compound.with_changes(leading_lines=updated.leading_lines)
         if not out:
             return cst.RemoveFromParent()

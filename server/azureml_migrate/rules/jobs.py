@@ -510,10 +510,10 @@ class ExperimentSubmit(Rule):
     returns a `Job` (not a Run); `tags=` is passed on.
 
     ## Fix safety
-    Safe when the submitted configuration is a `ScriptRunConfig` or `AutoMLConfig` migrated
-    in the same fix. `show_output=True` made v1 wait and print the run's progress: the fix
-    follows the submission with `ml_client.jobs.stream(run.name)`. HyperDrive and pipeline
-    submissions are migrated by hand (AML800, AML830).
+    Safe when the submitted configuration is a `ScriptRunConfig`, `AutoMLConfig` or
+    `Pipeline` migrated in the same fix. `show_output=True` made v1 wait and print the run's progress: the fix
+    follows the submission with `ml_client.jobs.stream(run.name)`. HyperDrive submissions
+    are migrated by hand (AML800).
     """
 
     code = "AML205"
@@ -544,8 +544,6 @@ class ExperimentSubmit(Rule):
                      "azureml.train.hyperdrive.HyperDriveConfig": HD_RUN}.get(kind or "")
         if submitted is not None:
             facts["creates_kind"] = submitted
-        if kind == PIPELINE:
-            return Check(MANUAL, "submit the job the `@pipeline` function returns (AML830)", facts=facts)
         recv = site.receiver
         if recv is not None and recv.binding is not None and recv.binding.creator is not None:
             site.require(recv.binding)
@@ -556,13 +554,13 @@ class ExperimentSubmit(Rule):
             facts["workspace"] = workspace_of(recv.finding)
         else:
             return Check(MANUAL, "cannot tell which experiment this is", facts=facts)
-        if b is not None and b.kind in (SRC, AUTOML):
+        if b is not None and b.kind in (SRC, AUTOML, PIPELINE):
             site.consume(config)
             site.require(b)
         elif inline is not None and isinstance(inline.rule, ScriptRunConfigRule):
             site.require_finding(inline)
         else:
-            return Check(MANUAL, "only ScriptRunConfig and AutoMLConfig submissions are migrated automatically; "
+            return Check(MANUAL, "only ScriptRunConfig, AutoMLConfig and Pipeline variables are migrated automatically; "
                                  "HyperDrive becomes `command(...).sweep(...)` (AML800)", facts=facts)
         show = site.arg(None, "show_output")
         if show is not None:

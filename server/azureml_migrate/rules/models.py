@@ -199,9 +199,10 @@ print(model.name)
         mapping = {"workspace": None, "model_path": "path", "model_name": "name", "tags": "tags",
                    "properties": "properties", "description": "description"}
         mapping.update({p: None for p in self.dropped})
-        entity = rebuild_call(node, cst.Name(cls), self.params, mapping,
-                              append=[keyword_arg("type", cst.parse_expression(f"{types}.CUSTOM_MODEL"))])
         func = cst.parse_expression(f"{ctx.client()}.models.create_or_update")
+        entity = rebuild_call(node, cst.Name(cls), self.params, mapping,
+                              append=[keyword_arg("type", cst.parse_expression(f"{types}.CUSTOM_MODEL"))],
+                              wrapped_in=f"{ctx.client()}.models.create_or_update(")
         return cst.Call(func=func, args=[cst.Arg(value=entity)])
 
 

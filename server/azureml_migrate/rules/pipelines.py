@@ -3,15 +3,25 @@
 A v1 pipeline is a graph built from objects (`PythonScriptStep`, `PipelineData`,
 `Pipeline(ws, steps=[...])`); a v2 pipeline is a Python function decorated with
 `azure.ai.ml.dsl.pipeline` whose body calls one component per step and wires outputs to
-inputs.  That is a change of program structure, so these rules explain the rewrite
-parameter by parameter and leave it to the user; the notes name what each argument of
-this particular call becomes.
+inputs.  The whole-file migration rewrites the common shape (script steps joined by
+`PipelineData`): each step becomes a `command(...)` builder, the `PipelineData` becomes
+the producer's output and the consumer's input, and `Pipeline(...)` becomes the function
+plus a call to it.  Everything else is explained argument by argument and left to the user.
 """
 
 from __future__ import annotations
 
+import ast
+import json
+import keyword
+import re
+import shlex
+
+from ..fixes.lazy import cst
+
 from ..astutil import literal
-from .base import LEARN, MANUAL, BindingSpec, Check, Rule
+from ..fixes.calls import keyword_arg, rebuild_call
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
 
 URL = LEARN + "migrate-to-v2-execution-pipeline"
 ENDPOINTS_URL = LEARN + "migrate-to-v2-deploy-pipelines"
@@ -21,6 +31,8 @@ PIPELINE = f"{PC}.Pipeline"
 PIPELINE_DATA = f"{PC}.PipelineData"
 PIPELINE_RUN = f"{PC}.PipelineRun"
 STEP_RUN = f"{PC}.StepRun"
+SCRIPT_STEP = f"{PS}.PythonScriptStep"
+COMPUTE_KINDS = {"azureml.core.ComputeTarget", "azureml.core.compute.AmlCompute", "azureml.core.compute.ComputeInstance"}
 
 PIPELINE_PARAMS = ("workspace", "steps", "description", "default_datastore", "default_source_directory",
                    "resolve_closure")
@@ -51,8 +63,22 @@ OTHER_STEPS = {
 }
 
 
-def _given(site, params: tuple[str, ...], *names: str) -> list[str]:
-    return [n for n in names if site.arg(params.index(n), n) is not None]
+def node_name(text: str) -> str | None:
+    """A v1 step name as a v2 node name (`^[a-z_][a-z0-9_]*$`), or None if nothing is left."""
+    name = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
+    if not name:
+        return None
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = "_" + name
+    return name
+
+
+def _pipeline_data_of(site, expr: ast.expr | None):
+    """The PipelineData binding `expr` names, if its creation is migrated by AML833."""
+    b = site.binding(expr)
+    if b is None or b.kind != PIPELINE_DATA or b.creator is None or not isinstance(b.creator.rule, PipelineDataRule):
+        return None
+    return b
 
 
 class PipelineRule(Rule):
@@ -66,17 +92,21 @@ class PipelineRule(Rule):
     ## Migration
     1. Turn each step into a component: a `command(...)` (AML831) with `inputs={...}` and
        `outputs={...}` and `${{inputs.x}}` / `${{outputs.y}}` in its command string.
-    2. Write `@pipeline(default_compute=..., description=...)` above a function whose body
-       calls the components in data order, passing `producer.outputs.y` to the consumer's
-       input, and returns a dict of the outputs the pipeline exposes.
-    3. `pipeline_job = my_pipeline(<pipeline inputs>)`, then
+    2. Write `@dsl.pipeline(description=...)` above a function whose body calls the
+       components in data order, passing `producer.outputs.y` to the consumer's input.
+    3. `pipeline_job = my_pipeline()`, then
        `ml_client.jobs.create_or_update(pipeline_job, experiment_name=...)`.
     `workspace` is dropped (the client decides); `description` stays; `default_datastore`
     becomes the decorator's `default_datastore=`; `default_source_directory` becomes each
-    node's `code`. Node names must match `^[a-z_][a-z0-9_]*$`.
+    node's `code`. Node names must match `^[a-z_][a-z0-9_]*$`: the v1 step name is turned
+    into one (`"Prep data"` -> `prep_data`).
 
     ## Fix safety
-    No automatic fix: the objects become a function definition.
+    The whole-file migration rewrites `pipeline = Pipeline(ws, steps=[a, b])` when every
+    step is a `PythonScriptStep` rewritten by AML831 and every `PipelineData` it reads is
+    written by a listed step: the steps become `command(...)` builders and the pipeline a
+    `@dsl.pipeline` function calling them in data order. Its safety is the steps' (unsafe
+    when a step relied on v1's default environment). Other shapes are migrated by hand.
     """
 
     code = "AML830"
@@ -86,21 +116,138 @@ class PipelineRule(Rule):
                "component per step")
     v2 = "@pipeline(default_compute=...) def my_pipeline(...): ...; pipeline_job = my_pipeline(...)"
     url = URL
-    safety = MANUAL
+    safety = SAFE
+    statement_fix = True
     creates = BindingSpec(PIPELINE)
     params = PIPELINE_PARAMS
+    before = """\
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import Pipeline, PipelineData
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+prepped = PipelineData("prepped", datastore=ws.get_default_datastore())
+prep = PythonScriptStep(name="prep", script_name="prep.py", arguments=["--out", prepped], outputs=[prepped],
+                        compute_target="cpu-cluster", source_directory="src")
+train = PythonScriptStep(name="train", script_name="train.py", arguments=["--data", prepped], inputs=[prepped],
+                         compute_target="cpu-cluster", source_directory="src")
+pipeline = Pipeline(workspace=ws, steps=[prep, train])
+run = Experiment(ws, "pipelines").submit(pipeline)
+"""
+    after = """\
+from azure.ai.ml import Input, MLClient, Output, command, dsl
+from azure.ai.ml.entities import Environment
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+prep = command(command="python prep.py --out ${{outputs.prepped}}", outputs={"prepped": Output(type="uri_folder")},
+               compute="cpu-cluster", code="src", environment=Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"))
+train = command(command="python train.py --data ${{inputs.prepped}}", inputs={"prepped": Input(type="uri_folder")},
+                compute="cpu-cluster", code="src", environment=Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"))
+
+@dsl.pipeline()
+def pipeline_func():
+    prep_node = prep()
+    train_node = train(prepped=prep_node.outputs.prepped)
+
+pipeline = pipeline_func()
+run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
+"""
 
     def check(self, site):
-        notes = []
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
         steps = site.arg(1, "steps")
-        if steps is not None and hasattr(steps, "elts"):
-            notes.append(f"{len(steps.elts)} step(s) become node calls in the function body")
-        for name, note in (("default_datastore", "`default_datastore` -> `@pipeline(default_datastore=...)`"),
-                           ("default_source_directory", "`default_source_directory` -> each node's `code=`"),
-                           ("description", "`description` -> `@pipeline(description=...)`")):
-            if site.arg(self.params.index(name), name) is not None:
-                notes.append(note)
-        return Check(MANUAL, "; ".join(notes))
+        notes = [f"{len(steps.elts)} step(s) become node calls in the function body"] if hasattr(steps, "elts") else []
+        by_hand = [note for name, note in (
+            ("default_datastore", "`default_datastore` -> `@pipeline(default_datastore=...)`"),
+            ("default_source_directory", "`default_source_directory` -> each node's `code=`"),
+            ("resolve_closure", "`resolve_closure`: v2 runs exactly the nodes the function calls"),
+        ) if site.arg(self.params.index(name), name) is not None]
+        if by_hand:
+            return Check(MANUAL, "; ".join(notes + by_hand))
+        if site.assigned_name() is None or not site.alone_on_line():
+            return Check(MANUAL, "; ".join(notes + ["only `name = Pipeline(...)` on its own line is rewritten"]))
+        problem, facts = self._graph(site, steps)
+        if problem:
+            return Check(MANUAL, "; ".join(notes + [problem]))
+        description = site.arg(2, "description")
+        ok, value = literal(description)
+        if description is not None and not (ok and isinstance(value, str)):
+            return Check(MANUAL, "; ".join(notes + ["`description` must be a literal"]))
+        facts["description"] = value if description is not None else None
+        site.consume(site.arg(0, "workspace"))  # v2 pipelines do not name a workspace
+        safety = UNSAFE if any(step.safety == UNSAFE for step, *_ in facts["nodes"]) else SAFE
+        return Check(safety, "the steps rely on v1's default environment" if safety == UNSAFE else "", facts=facts)
+
+    @staticmethod
+    def _graph(site, steps):
+        """Nodes in data order: (step finding, node name, {input key: producer node}); or why not."""
+        if not isinstance(steps, (ast.List, ast.Tuple)) or not steps.elts:
+            return "`steps` must be a list of step variables", {}
+        found = []
+        for element in steps.elts:
+            b = site.binding(element)
+            if b is None or b.kind != SCRIPT_STEP or b.creator is None or not isinstance(b.creator.rule, ScriptStep):
+                return "only PythonScriptStep variables made in this file are rewritten", {}
+            if b.creator.safety is None:
+                return f"the step on line {b.creator.span.line} is migrated by hand", {}
+            found.append((element, b))
+        producers = {}
+        for _, b in found:
+            for key, data in b.creator.facts["outputs"]:
+                producers[id(data)] = b
+        for _, b in found:
+            for key, data in b.creator.facts["inputs"]:
+                if id(data) not in producers:
+                    return (f"`{data.name}` is read by a step but written by none of the listed steps "
+                            "(list every step: v2 has no implicit closure)"), {}
+        # Kahn's algorithm, keeping the user's order among ready steps.
+        order, done = [], set()
+        while len(order) < len(found):
+            ready = [b for _, b in found if id(b) not in done and all(
+                id(producers[id(data)]) in done or producers[id(data)] is b for _, data in b.creator.facts["inputs"])]
+            if not ready:
+                return "the steps' data dependencies form a cycle", {}
+            order.append(ready[0])
+            done.add(id(ready[0]))
+        step_vars = {b.name for b in order}
+        names: dict[int, str] = {}
+        for b in order:
+            name = b.creator.facts.get("node") or node_name(b.name) or "step"
+            while name in step_vars or name in names.values():
+                name += "_node"
+            names[id(b)] = name
+        nodes = []
+        for b in order:
+            wiring = [(key, names[id(producers[id(data)])], key) for key, data in b.creator.facts["inputs"]]
+            nodes.append((b.creator, names[id(b)], b, wiring))
+        for element, b in found:
+            site.consume(element)
+            site.require(b)
+        return None, {"nodes": nodes}
+
+    def fix(self, node, ctx):
+        facts = ctx.finding.facts
+        target = node.targets[0].target.value if isinstance(node, cst.Assign) else node.target.value
+        func = ctx.fresh(f"{target}_func" if not target.endswith("_func") else f"{target}_definition")
+        dsl = ctx.need("azure.ai.ml", "dsl")
+        args = "" if facts["description"] is None else f"description={_string(facts['description'])}"
+        body = []
+        for _, name, step, wiring in facts["nodes"]:
+            inputs = ", ".join(f"{key}={producer}.outputs.{out}" for key, producer, out in wiring)
+            body.append(f"    {name} = {ctx.name_of(step)}({inputs})\n")
+        code = f"@{dsl}.pipeline({args})\ndef {func}():\n" + "".join(body)
+        # A blank line around the definition, as around any function (PEP 8 asks two at top level).
+        definition = cst.parse_statement(code).with_changes(leading_lines=[cst.EmptyLine()])
+        call = cst.SimpleStatementLine(body=[node.with_changes(value=cst.parse_expression(f"{func}()"),
+                                                               semicolon=cst.MaybeSentinel.DEFAULT)],
+                                       leading_lines=[cst.EmptyLine()])
+        return cst.FlattenSentinel([definition, call])
+
+
+def _string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 class _Step(Rule):
@@ -141,21 +288,156 @@ class ScriptStep(_Step):
     become `${{inputs.<name>}}` / `${{outputs.<name>}}`); `source_directory` -> `code`;
     `compute_target` -> `compute`; `runconfig` -> `environment=` (its environment);
     the `inputs`/`outputs` lists -> `inputs={...}` / `outputs={...}` dicts;
-    `allow_reuse=False` -> `is_deterministic=False`; `params` -> environment variables
-    `AML_PARAMETER_<name>` (v1 exposed them so), so the script runs unchanged.
+    `allow_reuse` -> `is_deterministic`; `params` -> environment variables
+    `AML_PARAMETER_<name>` (v1 exposed them so), so the script runs unchanged; `name` ->
+    the node's name in the pipeline function.
 
     ## Fix safety
-    No automatic fix: pipelines are migrated as a whole, by hand.
+    Rewritten with its pipeline (AML830) when it has a literal script, a compute, and only
+    literal arguments and `PipelineData` made in this file. Unsafe: without `runconfig`,
+    v1 ran the step in its default environment, and the fix names v1's default image
+    (without the `azureml-defaults` packages v1 added). `runconfig`, `params`, `hash_paths`
+    and the other parameters are migrated by hand.
     """
 
     code = "AML831"
     name = "python-script-step"
-    symbols = (f"{PS}.PythonScriptStep",)
+    symbols = (SCRIPT_STEP,)
     message = "`PythonScriptStep` is SDK v1; make the step a `command(...)` component called in a `@pipeline` function"
     v2 = 'command(code=..., command="python script.py --x ${{inputs.x}}", inputs={...}, outputs={...}, environment=..., compute=...)'
     url = URL
-    safety = MANUAL
+    safety = UNSAFE
+    creates = BindingSpec(SCRIPT_STEP)
     params = SCRIPT_STEP_PARAMS
+    before = PipelineRule.before
+    after = PipelineRule.after
+    rewritable = ("script_name", "name", "arguments", "compute_target", "inputs", "outputs", "source_directory",
+                  "allow_reuse")
+
+    def check(self, site):
+        guidance = super().check(site)
+        if site.has_star_args():
+            return guidance
+
+        def manual(why: str) -> Check:
+            return Check(MANUAL, "; ".join(x for x in (guidance.note, why) if x))
+
+        given = {p: site.arg(i, p) for i, p in enumerate(self.params) if site.arg(i, p) is not None}
+        other = [p for p in given if p not in self.rewritable]
+        if other:
+            return manual(f"{', '.join(f'`{p}`' for p in other)}: migrated by hand")
+        if site.assigned_name() is None:
+            return manual("only `step = PythonScriptStep(...)` is rewritten")
+        ok, script = literal(given.get("script_name"))
+        if not ok or not isinstance(script, str):
+            return manual("`script_name` must be a literal")
+        declared: dict[int, tuple[str, str]] = {}
+        data: dict[str, list] = {"inputs": [], "outputs": []}
+        for which in ("inputs", "outputs"):
+            expr = given.get(which)
+            if expr is None:
+                continue
+            if not isinstance(expr, (ast.List, ast.Tuple)):
+                return manual(f"`{which}` must be a list")
+            for element in expr.elts:
+                b = _pipeline_data_of(site, element)
+                if b is None or b.creator.safety is None:
+                    return manual(f"only PipelineData made in this file can be {which}")
+                key = b.creator.facts["key"]
+                if id(b) in declared or key in {k for k, _ in declared.values()}:
+                    return manual(f"`{b.name}` is declared twice")
+                declared[id(b)] = (which, key)
+                data[which].append((key, b))
+                site.consume(element)
+                site.require(b)
+        parts = [("text", "python " + shlex.quote(script))]
+        safety = self.safety
+        arguments = given.get("arguments")
+        if arguments is not None:
+            if not isinstance(arguments, (ast.List, ast.Tuple)):
+                return manual("`arguments` must be a list")
+            for element in arguments.elts:
+                b = site.binding(element)
+                if b is not None and b.kind == PIPELINE_DATA:
+                    if id(b) not in declared:
+                        return manual(f"`{b.name}` is in `arguments` but not in `inputs` or `outputs`")
+                    which, key = declared[id(b)]
+                    parts.append(("text", " ${{%s.%s}}" % (which, key)))
+                    site.consume(element)
+                    continue
+                ok, value = literal(element)
+                if ok and not isinstance(value, (list, dict, tuple, set)):
+                    parts.append(("text", " " + shlex.quote(str(value))))
+                elif isinstance(element, (ast.Name, ast.Attribute)) and b is None and "{" not in site.source(element):
+                    parts += [("text", " "), ("expr", site.source(element))]
+                else:
+                    return manual("only literal arguments, variables and PipelineData are rewritten")
+        compute = given.get("compute_target")
+        if compute is None:
+            return manual("v2 nodes need `compute=`: give the step a `compute_target`")
+        ok, value = literal(compute)
+        cb = site.binding(compute)
+        if ok and isinstance(value, str):
+            compute_mode = "literal"
+        elif cb is not None and cb.kind in COMPUTE_KINDS:
+            site.consume(compute)
+            compute_mode = "name-attr"
+        else:
+            return manual("`compute_target` must be a compute name or a compute object made in this file")
+        reuse = given.get("allow_reuse")
+        ok, value = literal(reuse)
+        if reuse is not None and not (ok and isinstance(value, bool)):
+            return manual("`allow_reuse` must be a literal True or False")
+        facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": compute_mode}
+        name = given.get("name")
+        if name is not None:
+            ok, value = literal(name)
+            if not ok or not isinstance(value, str) or node_name(value) is None:
+                return manual("`name` must be a literal")
+            facts["node"] = node_name(value)
+            if facts["node"] != value:
+                facts["display_name"] = value
+        notes = ["no `runconfig`: v1 ran the step in its default environment; the fix names v1's default image"]
+        if any(kind == "expr" for kind, _ in parts):
+            notes.append("variables in `arguments` are interpolated without shell quoting")
+        return Check(safety, "; ".join(notes), facts=facts)
+
+    def fix(self, node, ctx):
+        from .jobs import ScriptRunConfigRule
+
+        facts = ctx.finding.facts
+        command_expr = ScriptRunConfigRule._command_expr(facts["parts"], '"')
+
+        def data(which: str, cls: str):
+            def build(arg):
+                name = ctx.need("azure.ai.ml", cls)
+                items = ", ".join(f'"{key}": {name}(type="uri_folder")' for key, _ in facts[which])
+                return keyword_arg(which, cst.parse_expression("{" + items + "}"), arg)
+            return build
+
+        def compute(arg):
+            value = arg.value
+            if facts["compute"] == "name-attr":
+                value = cst.Attribute(value=value, attr=cst.Name("name"))
+            return keyword_arg("compute", value, arg)
+
+        def display_name(arg):
+            return keyword_arg("display_name", arg.value, arg) if "display_name" in facts else None
+
+        mapping = {
+            "script_name": lambda a: keyword_arg("command", command_expr, a),
+            "name": display_name,
+            "arguments": None,
+            "compute_target": compute,
+            "inputs": data("inputs", "Input"),
+            "outputs": data("outputs", "Output"),
+            "source_directory": "code",
+            "allow_reuse": "is_deterministic",
+        }
+        env_cls = ctx.need("azure.ai.ml.entities", "Environment")
+        append = [keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})"))]
+        return rebuild_call(node, cst.Name(ctx.need("azure.ai.ml", "command")), SCRIPT_STEP_PARAMS, mapping,
+                            append=append)
 
 
 class CommandStepRule(_Step):
@@ -190,7 +472,10 @@ class PipelineDataRule(Rule):
     `pipeline_output_name` -> a key of the dict the pipeline function returns.
 
     ## Fix safety
-    No automatic fix.
+    Removed by the whole-file migration when its steps and pipeline are rewritten
+    (AML830, AML831): its name becomes the output and input keys. Only a literal name and
+    the default datastore (v2 writes outputs there) are handled; other parameters are
+    migrated by hand.
     """
 
     code = "AML833"
@@ -200,23 +485,51 @@ class PipelineDataRule(Rule):
                "`producer.outputs.<name>` to the consumer")
     v2 = 'outputs={"name": Output(type="uri_folder")}  # consumer: producer.outputs.name'
     url = URL
-    safety = MANUAL
-    creates = BindingSpec(PIPELINE_DATA)
+    safety = SAFE
+    statement_fix = True
+    creates = BindingSpec(PIPELINE_DATA, mode="delete")
     params = PIPELINE_DATA_PARAMS
+    before = PipelineRule.before
+    after = PipelineRule.after
 
     def check(self, site):
+        from .data import DatastoreGetDefault
+
         notes = []
         mode = site.arg(3, "output_mode")
         ok, value = literal(mode)
         if ok and value in ("mount", "upload"):
             notes.append(f"`output_mode=\"{value}\"` -> `mode=\"{'rw_mount' if value == 'mount' else 'upload'}\"`")
-        if site.arg(1, "datastore") is not None:
-            notes.append("`datastore` -> `path=\"azureml://datastores/<name>/paths/...\"` unless it is the default")
+        datastore = site.arg(1, "datastore")
+        default_store = None
+        if datastore is not None:
+            b = site.binding(datastore)
+            creator = b.creator if b is not None else site.inline(datastore)
+            if creator is not None and isinstance(creator.rule, DatastoreGetDefault):
+                default_store = creator
+            else:
+                notes.append("`datastore` -> `path=\"azureml://datastores/<name>/paths/...\"` unless it is the default")
         if site.arg(8, "pipeline_output_name") is not None:
             notes.append("`pipeline_output_name` -> a key of the dict the pipeline function returns")
         if site.arg(9, "training_output") is not None:
             notes.append("`training_output` -> an output of the sweep node")
-        return Check(MANUAL, "; ".join(notes))
+        others = [p for i, p in enumerate(self.params) if p not in ("name", "datastore", "output_mode")
+                  and site.arg(i, p) is not None]
+        ok, key = literal(site.arg(0, "name"))
+        if (others or (datastore is not None and default_store is None) or (mode is not None and value != "mount")
+                or site.has_star_args() or not ok or not isinstance(key, str)
+                or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key)
+                or site.assigned_name() is None or not site.alone_on_line()):
+            return Check(MANUAL, "; ".join(notes))
+        if default_store is not None:
+            if default_store is site.inline(datastore):
+                site.absorb(default_store)
+            else:
+                site.consume(datastore)
+        return Check(self.safety, facts={"key": key, "sole": id(site.stmt) in site.analyzer.sole_stmts})
+
+    def fix(self, node, ctx):
+        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
 
 
 class PipelineDataConsumption(Rule):

@@ -1,0 +1,141 @@
+"""Pipelines (AML83x): the two-step rewrite, what stays manual, and what the migrated pipeline runs."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from azureml_migrate.config import DEFAULT
+from azureml_migrate.engine import analyze, fix_all
+from azureml_migrate.rules.pipelines import node_name
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+TWO_STEP = (FIXTURES / "pipeline_two_step.before.py").read_text()
+
+
+def findings(source: str, code: str):
+    return [f for f in analyze(source).visible if f.code == code]
+
+
+def migrate(source: str, unsafe: bool = True) -> str:
+    out, problems = fix_all(analyze(source), DEFAULT, unsafe)
+    assert problems == []
+    ast.parse(out)
+    assert fix_all(analyze(out), DEFAULT, unsafe)[0] == out, "a second pass must change nothing"
+    return out
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Prep data", "prep_data"), ("train", "train"), ("2nd step", "_2nd_step"), ("class", "_class"),
+    ("Score-Model (v2)", "score_model_v2"), ("***", None),
+])
+def test_node_names_follow_the_v2_pattern(text, expected):
+    assert node_name(text) == expected
+
+
+def test_the_group_is_unsafe_because_of_the_default_environment():
+    (step, _) = findings(TWO_STEP, "AML831")
+    assert step.fix_safety == "unsafe" and "default environment" in step.message
+    (pipeline,) = findings(TWO_STEP, "AML830")
+    assert pipeline.fix_safety == "unsafe"
+    # without --unsafe-fixes nothing in the pipeline group changes
+    out = fix_all(analyze(TWO_STEP), DEFAULT, False)[0]
+    assert "PythonScriptStep(" in out and "Pipeline(workspace=ws" in out
+
+
+def test_nodes_are_called_in_data_order_with_v2_names():
+    out = migrate(TWO_STEP)
+    body = out[out.index("def pipeline_func():"):]
+    assert body.index("prep_data = prep_step()") < body.index(
+        "train_model = train_step(prepped_data=prep_data.outputs.prepped_data)")
+    code = out[out.index("from azure.ai.ml"):]  # the fixture's comments mention v1 names
+    assert "PipelineData" not in code and "azureml." not in code
+
+
+def variant(old: str, new: str) -> str:
+    assert old in TWO_STEP
+    return TWO_STEP.replace(old, new)
+
+
+@pytest.mark.parametrize("source,code,reason", [
+    (variant("    allow_reuse=False,\n", "    allow_reuse=False,\n    runconfig=None,\n"), "AML831", "`runconfig`"),
+    (variant("    outputs=[prepped_data],\n", ""), "AML831", "not in `inputs` or `outputs`"),
+    (variant("steps=[train_step, prep_step]", "steps=[train_step]"), "AML830", "written by none of the listed steps"),
+    (variant('PipelineData("prepped_data", datastore=datastore)',
+             'PipelineData("prepped_data", datastore=other)'), "AML833", "`datastore`"),
+    (variant("    compute_target=compute_target,\n    source_directory=\"./src\",\n)",
+             "    source_directory=\"./src\",\n)"), "AML831", "v2 nodes need `compute=`"),
+    (variant('pipeline = Pipeline(workspace=ws, steps=[train_step, prep_step], description="Prep and train")',
+             "pipeline = Pipeline(workspace=ws, steps=[train_step, prep_step], default_source_directory='src')"),
+     "AML830", "`default_source_directory`"),
+])
+def test_what_stays_manual_says_why_and_blocks_the_group(source, code, reason):
+    source = source.replace("ws = Workspace.from_config()\n", "ws = Workspace.from_config()\nother = None\n")
+    found = findings(source, code)
+    assert found and all(f.fix_safety is None for f in found)
+    assert any(reason in f.message for f in found), [f.message for f in found]
+    out = fix_all(analyze(source), DEFAULT, True)[0]
+    assert "@dsl.pipeline" not in out and "Pipeline(workspace=ws" in out
+
+
+def test_a_pipeline_data_used_elsewhere_keeps_the_group_v1():
+    source = TWO_STEP + "print(prepped_data)\n"
+    out = fix_all(analyze(source), DEFAULT, True)[0]
+    assert "PipelineData(" in out and "@dsl.pipeline" not in out
+
+
+def test_pipeline_run_members_have_their_own_rules():
+    source = TWO_STEP + 'step_run = pipeline_run.find_step_run("Train model")\n'
+    (f,) = findings(source, "AML842")
+    assert f.symbol == "azureml.pipeline.core.PipelineRun.find_step_run"
+    (wait,) = findings(source, "AML207")
+    assert wait.symbol == "azureml.pipeline.core.PipelineRun.wait_for_completion"
+
+
+# -- semantics: the migrated pipeline, with real azure-ai-ml ---------------------------------
+
+
+def test_migrated_two_step_pipeline_is_what_v1_built(tmp_path):
+    pytest.importorskip("azure.ai.ml")
+    from azure.ai.ml.entities import PipelineJob
+
+    from tests.support.v2_runtime import run_submission_script
+
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    for script in ("prep.py", "train.py"):
+        (project / "src" / script).write_text("print('step')\n")
+    shutil.copy(FIXTURES / "pipeline_two_step.before.py", project / "pipeline.py")
+    result = subprocess.run([sys.executable, "-m", "azureml_migrate", "fix", "--unsafe-fixes", "pipeline.py"],
+                            cwd=project, capture_output=True, text=True, timeout=120, check=False,
+                            env={"PYTHONPATH": str(ROOT / "server"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    source = (project / "pipeline.py").read_text()
+    assert source == (FIXTURES / "pipeline_two_step.after.py").read_text()
+
+    record = run_submission_script(source, project)  # real validation: code folders, inputs, outputs
+    (job,) = record.jobs
+    assert isinstance(job, PipelineJob)
+    assert job.description == "Prep and train" and job.experiment_name == "two-step-pipeline"
+    # v1: two PythonScriptSteps on cpu-cluster from ./src, joined by PipelineData("prepped_data")
+    assert set(job.jobs) == {"prep_data", "train_model"}
+    prep, train = job.jobs["prep_data"], job.jobs["train_model"]
+    assert (prep.display_name, train.display_name) == ("Prep data", "Train model")
+    assert prep.command == "python prep.py --raw data/raw.csv --out ${{outputs.prepped_data}}"
+    assert train.command == "python train.py --data ${{inputs.prepped_data}} --epochs 10"
+    assert prep.compute == train.compute == "cpu-cluster"
+    assert Path(str(prep.code)).name == Path(str(train.code)).name == "src"
+    assert list(prep.outputs) == ["prepped_data"]
+    wired = train.inputs["prepped_data"]._data
+    assert wired._owner is prep and wired._port_name == "prepped_data"
+    # allow_reuse=False -> is_deterministic=False; v1's default (True) stays the default
+    assert prep.component.is_deterministic is False and train.component.is_deterministic is True
+    # wait_for_completion() -> stream; the REST payload the service would receive can be built
+    assert [c.method for c in record.calls_to("jobs")] == ["create_or_update", "stream"]
+    job._to_rest_object()
