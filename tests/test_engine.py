@@ -106,10 +106,10 @@ def test_attribute_writes_on_bindings():
 def test_unknown_v1_apis_are_reported_not_skipped_and_block_their_group():
     src = (
         "from azureml.core import Workspace\n"
-        "ws = Workspace.from_config()\nws.write_config(path='.azureml')\n"
+        "ws = Workspace.from_config()\nws.update(friendly_name='x')\n"
     )
     found = {f.code: f for f in analyze(src).visible}
-    assert found["AML004"].symbol == "azureml.core.Workspace.write_config"
+    assert found["AML004"].symbol == "azureml.core.Workspace.update"
     assert found["AML101"].fix_safety is None
     assert "line 3" in found["AML101"].blocked
 

@@ -330,6 +330,7 @@ CLASS_MEMBERS: Dict[str, List[str]] = {
     "azureml.automl.core.featurization.FeaturizationConfig": [],
     # widgets (separate package, usually not installed)
     "azureml.widgets.RunDetails": ["show"],
+    "azureml.data.data_reference.DataReference": ["as_mount", "as_download", "path"],
 }
 
 FUNCTIONS: List[str] = [

@@ -612,7 +612,7 @@ class DatastoreName(Rule):
     code = "AML509"
     name = "datastore-name"
     on = "attribute"
-    symbols = (f"{BLOB}.name",)
+    symbols = (f"{BLOB}.name", f"{DATASTORE}.name")
     message = "`{symbol}` is read from an SDK v1 datastore; v2 entities have the same `name`"
     v2 = "datastore.name"
     url = URL_DATASTORE
@@ -1191,6 +1191,50 @@ class FileDatasetLocalAccess(Rule):
     safety = MANUAL
 
 
+class DatastorePath(Rule):
+    """A path on a datastore as a v1 `DataReference` (`datastore.path("folder")`).
+
+    ## Migration
+    A v2 datastore URI: `f"azureml://datastores/{datastore.name}/paths/folder"`, passed as
+    `Input(type="uri_folder", path=...)` to a job (`.as_mount()` -> `mode="ro_mount"`,
+    `.as_download()` -> `mode="download"`).
+
+    ## Fix safety
+    No automatic fix: how the reference is consumed decides the input type and mode.
+    """
+
+    code = "AML532"
+    name = "datastore-path"
+    symbols = (f"{BLOB}.path", "azureml.data.data_reference.DataReference")
+    message = "`{symbol}` is SDK v1; use a datastore URI `azureml://datastores/<name>/paths/<path>` in an `Input(...)`"
+    v2 = 'Input(type="uri_folder", path=f"azureml://datastores/{datastore.name}/paths/folder")'
+    url = URL_DATASTORE
+    safety = MANUAL
+
+
+class OutputConfigMethods(Rule):
+    """Configure a job output after creating it (`register_on_complete`, `as_input`, `as_upload`, ...).
+
+    ## Migration
+    `register_on_complete(name=...)` -> give the v2 output a name and version:
+    `Output(type="uri_folder", name=..., version=...)` registers it when the job ends;
+    `as_upload()` / `as_mount()` -> `Output(..., mode="upload" | "rw_mount")`;
+    `as_input()` -> pass `producer.outputs.<name>` to the next node.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML533"
+    name = "output-config-methods"
+    symbols = tuple(f"{OUTPUT_CONFIG}.{m}" for m in ("register_on_complete", "as_input", "as_upload", "as_mount",
+                                                     "read_delimited_files", "read_parquet_files"))
+    message = "`{symbol}()` is SDK v1; set it on the v2 `Output(...)` (name, version, mode) or wire `outputs.<name>`"
+    v2 = 'Output(type="uri_folder", name="asset", version="1", mode="upload")'
+    url = URL_DATA
+    safety = MANUAL
+
+
 class OutputFileDatasetConfigRule(Rule):
     """Where a run writes its output files.
 
@@ -1247,5 +1291,5 @@ RULES = [
     DatastoreGet, DatastoreConstructor, DatastoreGetDefault, DatastoreName, DatastoreUpload, DatastoreManagement,
     WorkspaceDatastores, FileDatasetFromFiles, DatasetRegister, DatasetName, DatasetGetByName, DatasetLookup,
     TabularDatasetFactory, TabularDatasetSources, TabularDatasetUse, DatasetConsumption, FileDatasetLocalAccess,
-    OutputFileDatasetConfigRule, DataPathRule,
+    OutputFileDatasetConfigRule, DataPathRule, DatastorePath, OutputConfigMethods,
 ]

@@ -726,6 +726,94 @@ print(run.studio_url)
         return cst.parse_expression(f"print({run}.studio_url)")
 
 
+class RunLookup(Rule):
+    """Find existing runs (`Run(experiment, run_id)`, `experiment.get_runs()`, `run.parent`, ...).
+
+    ## Migration
+    A v1 run id is the v2 job name: `Run(experiment, run_id)` / `Run.get(ws, run_id)` ->
+    `ml_client.jobs.get(run_id)`; `experiment.get_runs()` ->
+    `ml_client.jobs.list()` filtered by `job.experiment_name` (or
+    `mlflow.search_runs(experiment_names=[...])`); `run.get_children()` ->
+    `ml_client.jobs.list(parent_job_name=run.name)`; `run.parent` -> the parent job's
+    name is in `mlflow.get_run(run_id).data.tags["mlflow.parentRunId"]`;
+    `Experiment.list(ws)` / `ws.experiments` -> `mlflow.search_experiments()`.
+
+    ## Fix safety
+    No automatic fix: the v2 objects are jobs, not runs, and have other members.
+    """
+
+    code = "AML213"
+    name = "run-lookup"
+    symbols = (RUN, f"{RUN}.get", f"{RUN}.get_children", f"{EXPERIMENT}.get_runs", f"{EXPERIMENT}.list")
+    message = "`{symbol}` is SDK v1; look jobs up with `ml_client.jobs.get(name)` / `ml_client.jobs.list(...)`"
+    v2 = "ml_client.jobs.get(run_id) / ml_client.jobs.list(parent_job_name=...)"
+    url = DOCS["command"]
+    safety = MANUAL
+
+
+class RunLookupAttribute(RunLookup):
+    """Related runs and experiments read as attributes (`run.parent`, `ws.experiments`).
+
+    ## Migration
+    `run.parent` -> the parent job's name is the tag
+    `mlflow.get_run(run_id).data.tags["mlflow.parentRunId"]`; `ws.experiments` ->
+    `mlflow.search_experiments()`.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML216"
+    name = "run-lookup-attribute"
+    on = "attribute"
+    symbols = (f"{RUN}.parent", "azureml.core.Workspace.experiments")
+    message = "`{symbol}` is SDK v1; find related jobs with MLflow (`mlflow.get_run`, `mlflow.search_experiments`)"
+    v2 = 'mlflow.get_run(run_id).data.tags["mlflow.parentRunId"] / mlflow.search_experiments()'
+
+
+class RunFiles(Rule):
+    """Download or list a run's files (`download_file`, `download_files`, `get_file_names`).
+
+    ## Migration
+    `ml_client.jobs.download(name=run.name, download_path=..., all=True)` downloads the
+    job's outputs and logs (`output_name=` for one named output); for single artifacts use
+    `mlflow.artifacts.download_artifacts(run_id=run.name, artifact_path=...)` and list them
+    with `mlflow.artifacts.list_artifacts(run_id=run.name)`.
+
+    ## Fix safety
+    No automatic fix: v1 paths are relative to the run's file store, v2's to its artifacts.
+    """
+
+    code = "AML214"
+    name = "run-files"
+    symbols = (f"{RUN}.download_file", f"{RUN}.download_files", f"{RUN}.get_file_names")
+    message = "`{symbol}()` is SDK v1; download with `ml_client.jobs.download(...)` or `mlflow.artifacts.download_artifacts(...)`"
+    v2 = "ml_client.jobs.download(name=run.name, download_path=..., all=True)"
+    url = DOCS["command"]
+    safety = MANUAL
+
+
+class StartLogging(Rule):
+    """Log interactively from a notebook (`experiment.start_logging()`).
+
+    ## Migration
+    `mlflow.set_tracking_uri(ml_client.workspaces.get(ml_client.workspace_name).mlflow_tracking_uri)`,
+    `mlflow.set_experiment(<experiment name>)`, then `with mlflow.start_run() as run:` and
+    `mlflow.log_metric(...)` inside (AML702-AML714 rewrite the logging calls).
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML215"
+    name = "experiment-start-logging"
+    symbols = (f"{EXPERIMENT}.start_logging",)
+    message = "`Experiment.start_logging()` is SDK v1; use `mlflow.set_experiment(...)` and `mlflow.start_run()`"
+    v2 = "mlflow.set_experiment(name); with mlflow.start_run(): ..."
+    url = DOCS["mlflow"]
+    safety = MANUAL
+
+
 class WaitForCompletion(Rule):
     """Block until a submitted run finishes.
 
@@ -896,5 +984,5 @@ class RunConfigurationRule(Rule):
 RULES = [
     ExperimentConstructor, ExperimentName, ScriptRunConfigRule, RunConfigAttribute, ExperimentSubmit,
     GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule, RunDetailsWidget,
-    RunDetailsShow,
+    RunDetailsShow, RunLookup, RunLookupAttribute, RunFiles, StartLogging,
 ]

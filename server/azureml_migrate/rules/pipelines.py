@@ -749,8 +749,8 @@ class StepRuns(Rule):
 
     code = "AML842"
     name = "pipeline-step-runs"
-    symbols = (f"{PIPELINE_RUN}.find_step_run", f"{PIPELINE_RUN}.get_steps", f"{STEP_RUN}.get_output_data",
-               f"{STEP_RUN}.get_output")
+    symbols = (f"{PIPELINE_RUN}.find_step_run", f"{PIPELINE_RUN}.get_steps", f"{PIPELINE_RUN}.get_pipeline_output",
+               f"{STEP_RUN}.get_output_data", f"{STEP_RUN}.get_output")
     message = "`{symbol}` is SDK v1; list the child jobs with `ml_client.jobs.list(parent_job_name=...)`"
     v2 = "ml_client.jobs.list(parent_job_name=pipeline_job.name)"
     url = URL

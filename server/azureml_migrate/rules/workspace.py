@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from ..fixes.lazy import cst
 
 from ..fixes.calls import arg_map, rebuild_call
@@ -464,6 +466,100 @@ class TokenAuth(Rule):
     safety = MANUAL
 
 
+class WorkspaceDetail(Rule):
+    """Workspace details read from the service (`ws.location`, `ws.get_mlflow_tracking_uri()`).
+
+    ## Migration
+    `ml_client.workspaces.get(ml_client.workspace_name)` returns the v2 `Workspace` entity:
+    `ws.location` -> `.location`, `ws.get_mlflow_tracking_uri()` -> `.mlflow_tracking_uri`.
+
+    ## Fix safety
+    Safe; part of migrating the workspace variable. Like v1's workspace object, the entity
+    is fetched from the service.
+    """
+
+    code = "AML106"
+    name = "workspace-detail"
+    on = "attribute"
+    symbols = (f"{WORKSPACE}.location",)
+    message = "`{symbol}` is SDK v1; read it from `ml_client.workspaces.get(ml_client.workspace_name)`"
+    v2 = "ml_client.workspaces.get(ml_client.workspace_name).location"
+    url = DOCS["workspace"]
+    safety = SAFE
+    member = "location"
+    before = """\
+from azureml.core import Workspace
+
+ws = Workspace.from_config()
+print(ws.location, ws.get_mlflow_tracking_uri())
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+print(ml_client.workspaces.get(ml_client.workspace_name).location, ml_client.workspaces.get(ml_client.workspace_name).mlflow_tracking_uri)
+"""
+
+    def check(self, site):
+        ws = site.receiver_binding()
+        if ws is None or ws.creator is None:
+            return Check(MANUAL, "cannot tell which workspace this is")
+        if isinstance(site.node, ast.Call) and (site.node.args or site.node.keywords):
+            return Check(MANUAL, "no arguments can be mapped")
+        site.require(ws)
+        return Check(self.safety, facts={"workspace": ws})
+
+    def fix(self, node, ctx):
+        client = ctx.client()
+        return cst.parse_expression(f"{client}.workspaces.get({client}.workspace_name).{self.member}")
+
+
+class WorkspaceMlflowUri(WorkspaceDetail):
+    """The workspace's MLflow tracking URI (`ws.get_mlflow_tracking_uri()`).
+
+    ## Migration
+    `ml_client.workspaces.get(ml_client.workspace_name).mlflow_tracking_uri`; pass it to
+    `mlflow.set_tracking_uri(...)` as before.
+
+    ## Fix safety
+    Safe; part of migrating the workspace variable.
+    """
+
+    code = "AML107"
+    name = "workspace-mlflow-tracking-uri"
+    on = "call"
+    symbols = (f"{WORKSPACE}.get_mlflow_tracking_uri",)
+    message = "`Workspace.get_mlflow_tracking_uri()` is SDK v1; read `mlflow_tracking_uri` from the v2 workspace entity"
+    v2 = "ml_client.workspaces.get(ml_client.workspace_name).mlflow_tracking_uri"
+    member = "mlflow_tracking_uri"
+
+
+class WorkspaceManagement(Rule):
+    """Create, list or describe workspaces (`Workspace.create`, `Workspace.list`, `write_config`, `sku`).
+
+    ## Migration
+    `Workspace.create(name, subscription_id=..., resource_group=..., location=...)` ->
+    `MLClient(DefaultAzureCredential(), subscription_id, resource_group_name).workspaces.begin_create(
+    Workspace(name=..., location=..., display_name=<friendly_name>, ...)).result()`
+    (`create_resource_group`, `sku`, `exist_ok` and `show_output` have no equivalent);
+    `Workspace.list(subscription_id)` -> `ml_client.workspaces.list()`;
+    `ws.write_config(path)` -> write `config.json` with `subscription_id`, `resource_group`
+    and `workspace_name` yourself; `ws.sku` has no v2 attribute.
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "AML108"
+    name = "workspace-management"
+    symbols = (f"{WORKSPACE}.create", f"{WORKSPACE}.list", f"{WORKSPACE}.write_config", f"{WORKSPACE}.delete")
+    message = "`{symbol}` is SDK v1; manage workspaces with `ml_client.workspaces` (`begin_create`, `list`, `begin_delete`)"
+    v2 = "ml_client.workspaces.begin_create(Workspace(name=..., location=...)).result()"
+    url = DOCS["workspace"]
+    safety = MANUAL
+
+
 KEYVAULT = "azureml.core.Keyvault"
 SECRETS_HOWTO = ("`from azure.keyvault.secrets import SecretClient`; "
                  "`SecretClient(vault_url=\"https://<vault>.vault.azure.net\", credential=DefaultAzureCredential())`")
@@ -522,4 +618,5 @@ class KeyvaultSecrets(Rule):
 RULES = [
     WorkspaceFromConfig, WorkspaceGet, WorkspaceConstructor, WorkspaceProperties, WorkspaceGetDetails,
     InteractiveLoginAuth, ServicePrincipalAuth, MsiAuth, AzureCliAuth, TokenAuth, DefaultKeyvault, KeyvaultSecrets,
+    WorkspaceDetail, WorkspaceMlflowUri, WorkspaceManagement,
 ]
