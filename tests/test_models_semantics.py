@@ -1,13 +1,15 @@
 """Migrated model code registers and looks up what the v1 code did, checked with real azure-ai-ml.
 
 The v1 script is migrated by the CLI (`fix --unsafe-fixes`) and executed with
-tests/support/v2_runtime (real azure-ai-ml entities, network faked).  The ACI deployment
-flow has no automatic fix (AML609/AML610/AML613): the test checks that it stays SDK v1
-and that the diagnostics name the managed online SKU of mapping.md §7.1.
+tests/support/v2_runtime (real azure-ai-ml entities, network faked).  An ACI deployment
+of one model, an InferenceConfig and an ACI configuration becomes a managed online
+endpoint and deployment (unsafe); one that scores with `service.run` or edits its conda
+dependencies stays SDK v1, and the diagnostics name the managed online SKU.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +46,7 @@ def migrate(source: str, project: Path, name: str = "register_model.py") -> str:
     result = cli(["fix", "--unsafe-fixes", name], project)
     assert result.returncode == 0, result.stdout + result.stderr
     migrated = (project / name).read_text()
-    assert "azureml" not in migrated
+    assert not re.search(r"^\s*(from|import) azureml\b", migrated, re.M), "no SDK v1 import is left"
     return migrated
 
 
@@ -121,3 +123,47 @@ def test_aci_sku_table(cpu, memory, sku):
     from azureml_migrate.rules.models import aci_sku
 
     assert aci_sku(cpu, memory) == sku
+
+
+def test_aci_deployment_becomes_a_managed_online_deployment(tmp_path):
+    """AML613 (unsafe): endpoint, deployment and traffic carry what the v1 code configured."""
+    from azure.ai.ml.entities import CodeConfiguration, ManagedOnlineDeployment, ManagedOnlineEndpoint
+
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "score.py").write_text("def init():\n    pass\n\n\ndef run(data):\n    return data\n")
+    (project / "environment").mkdir()
+    (project / "environment" / "conda.yml").write_text("dependencies:\n  - python=3.10\n")
+    shutil.copy(FIXTURES / "models_online_deploy.before.py", project / "deploy.py")
+    assert cli(["fix", "deploy.py"], project).returncode == 1  # not without --unsafe-fixes
+    assert "Model.deploy" in (project / "deploy.py").read_text()
+    source = migrate((project / "deploy.py").read_text(), project, "deploy.py")
+    assert source == (FIXTURES / "models_online_deploy.after.py").read_text()
+    record = run_submission_script(source, project)
+
+    endpoint_calls = record.calls_to("online_endpoints", "begin_create_or_update")
+    (deployment_call,) = record.calls_to("online_deployments", "begin_create_or_update")
+    # The endpoint exists before the deployment, and traffic is routed after it.
+    order = [(c.group, c.method) for c in record.calls if c.group.startswith("online_")]
+    assert order == [("online_endpoints", "begin_create_or_update"), ("online_deployments", "begin_create_or_update"),
+                     ("online_endpoints", "begin_create_or_update")]
+    (endpoint,) = endpoint_calls[0].args or tuple(endpoint_calls[0].kwargs.values())
+    assert isinstance(endpoint, ManagedOnlineEndpoint)
+    # v1: Model.deploy(ws, "sklearn-service", ...), auth_enabled=True, tags, description
+    assert endpoint.name == "sklearn-service" and endpoint.auth_mode == "key"
+    assert endpoint.tags == {"area": "diabetes"} and endpoint.description == "Ridge regression"
+    assert endpoint.traffic == {"blue": 100}
+    (deployment,) = deployment_call.args or tuple(deployment_call.kwargs.values())
+    assert isinstance(deployment, ManagedOnlineDeployment)
+    assert deployment.endpoint_name == "sklearn-service"
+    # v1: Model(ws, "sklearn-model", version=1)
+    assert (deployment.model.name, str(deployment.model.version)) == ("sklearn-model", "1")
+    # v1: InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)
+    assert isinstance(deployment.code_configuration, CodeConfiguration)
+    assert Path(str(deployment.code_configuration.code)).name == "src"
+    assert deployment.code_configuration.scoring_script == "score.py"
+    assert deployment.environment.name == "sklearn-env"
+    assert Path(str(deployment.environment.conda_file)).name == "conda.yml" or deployment.environment.conda_file
+    # v1: cpu_cores=2, memory_gb=4 -> Microsoft's table -> Standard_DS2_v2, one instance
+    assert (deployment.instance_type, deployment.instance_count) == ("Standard_DS2_v2", 1)
+    assert record.stdout.strip()  # the scoring URI is printed from the v2 endpoint

@@ -17,6 +17,8 @@ are therefore diagnostics with step-by-step guidance; operations on an existing 
 from __future__ import annotations
 
 import ast
+import json
+import re
 
 from ..fixes.lazy import cst
 
@@ -33,6 +35,7 @@ RUN = "azureml.core.Run"
 INFERENCE = "azureml.core.model.InferenceConfig"
 WEBSERVICE = "azureml.core.Webservice"
 ACI = "azureml.core.webservice.AciWebservice"
+ACI_CONFIG = "azureml.core.webservice.aci.AciServiceDeploymentConfiguration"
 AKS = "azureml.core.webservice.AksWebservice"
 LOCAL = "azureml.core.webservice.LocalWebservice"
 SERVICE_KINDS = (WEBSERVICE, ACI, AKS, LOCAL)
@@ -98,7 +101,7 @@ def _model_workspace(site):
 def _service_workspace(site):
     """(service binding, its workspace binding) for a use of a web service variable."""
     b = site.receiver_binding()
-    if b is None or b.creator is None or not isinstance(b.creator.rule, WebserviceGet):
+    if b is None or b.creator is None or not isinstance(b.creator.rule, (WebserviceGet, ModelDeploy)):
         return None, None
     return b, b.creator.facts.get("workspace")
 
@@ -557,7 +560,9 @@ class InferenceConfigRule(Rule):
     have no equivalent (build a custom image: `Environment(build=BuildContext(...))`).
 
     ## Fix safety
-    No automatic fix: it becomes part of a `ManagedOnlineDeployment` (see AML613).
+    Folded into the deployment by the whole-file migration of `Model.deploy` (AML613,
+    unsafe) when it has `entry_script`, optionally `source_directory`, and an
+    `environment` variable made in this file; the statement is then removed.
     """
 
     code = "AML609"
@@ -566,13 +571,45 @@ class InferenceConfigRule(Rule):
     message = "`InferenceConfig` is SDK v1; pass `code_configuration=CodeConfiguration(code=..., scoring_script=...)` and `environment=` to the deployment"
     v2 = "azure.ai.ml.entities.CodeConfiguration(code=source_directory, scoring_script=entry_script)"
     url = URL_DEPLOY
-    safety = MANUAL
-    creates = BindingSpec(INFERENCE)
+    safety = UNSAFE
+    statement_fix = True
+    creates = BindingSpec(INFERENCE, mode="delete")
+    params = INFERENCE_PARAMS
 
     def check(self, site):
-        # The environment must stay v1 until the deployment is migrated by hand.
-        _consume_names(site, site.arg(10, "environment"))
-        return Check(MANUAL)
+        env = site.arg(10, "environment")
+        given = {p for i, p in enumerate(self.params) if site.arg(i, p) is not None}
+        eb = site.binding(env)
+        why = None
+        if site.has_star_args() or given - {"entry_script", "source_directory", "environment", "description"}:
+            why = "only `entry_script`, `source_directory` and `environment` are carried into the deployment"
+        elif "entry_script" not in given or eb is None or eb.creator is None or eb.kind != "azureml.core.Environment":
+            why = "the deployment needs `entry_script` and an `environment=` variable made in this file"
+        elif site.assigned_name() is None or not site.alone_on_line():
+            why = "only `name = InferenceConfig(...)` on its own line is folded into the deployment"
+        if why is not None:
+            # The environment must stay v1 until the deployment is migrated by hand.
+            _consume_names(site, env)
+            return Check(MANUAL, why)
+        entry, code = site.arg(0, "entry_script"), site.arg(4, "source_directory")
+        ok, entry_text = literal(entry)
+        if code is None:
+            # v1 uploaded the entry script alone; v2 uploads a folder: the script's own.
+            if not ok or not isinstance(entry_text, str):
+                _consume_names(site, env)
+                return Check(MANUAL, "without `source_directory`, `entry_script` must be a literal path")
+            folder, _, script = entry_text.rpartition("/")
+            code_src, entry_src = repr(folder or "."), repr(script)
+        else:
+            code_src, entry_src = site.source(code), site.source(entry)
+        site.consume(env)
+        site.require(eb)
+        return Check(self.safety, "folded into the online deployment (AML613)", facts={
+            "code": code_src, "entry": entry_src, "environment": eb,
+            "sole": id(site.stmt) in site.analyzer.sole_stmts})
+
+    def fix(self, node, ctx):
+        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
 
 
 class AciDeployConfiguration(Rule):
@@ -592,7 +629,9 @@ class AciDeployConfiguration(Rule):
     (`cmk_*`) and the virtual network (`vnet_name`, `subnet_name`) are set up anew.
 
     ## Fix safety
-    No automatic fix: see AML613 for the whole deployment.
+    Folded into the deployment by the whole-file migration of `Model.deploy` (AML613,
+    unsafe) when only the size, `auth_enabled`, `tags` and `description` are set; the
+    statement is then removed.
     """
 
     code = "AML610"
@@ -601,8 +640,10 @@ class AciDeployConfiguration(Rule):
     message = "`AciWebservice.deploy_configuration()` is SDK v1 (ACI); deploy to a managed online endpoint with `instance_type=...`"
     v2 = 'ManagedOnlineDeployment(..., instance_type="Standard_DS1_v2", instance_count=1)'
     url = URL_MOE
-    safety = MANUAL
-    creates = BindingSpec("azureml.core.webservice.aci.AciServiceDeploymentConfiguration")
+    safety = UNSAFE
+    statement_fix = True
+    creates = BindingSpec(ACI_CONFIG, mode="delete")
+    params = ACI_PARAMS
 
     def check(self, site):
         if site.has_star_args():
@@ -617,7 +658,22 @@ class AciDeployConfiguration(Rule):
         sku = aci_sku(cpu, mem)
         if sku is None:
             return Check(MANUAL, f"no SKU in Microsoft's table for cpu_cores={cpu!r}, memory_gb={mem!r}; choose one with at least that size")
-        return Check(MANUAL, f'cpu_cores={cpu!r}, memory_gb={mem!r} map to `instance_type="{sku}"`', facts={"sku": sku})
+        note = f'cpu_cores={cpu!r}, memory_gb={mem!r} map to `instance_type="{sku}"`'
+        given = {p for i, p in enumerate(self.params) if site.arg(i, p) is not None}
+        if given - {"cpu_cores", "memory_gb", "auth_enabled", "tags", "description"} or site.assigned_name() is None \
+                or not site.alone_on_line():
+            return Check(MANUAL, note, facts={"sku": sku})
+        facts = {"sku": sku, "sole": id(site.stmt) in site.analyzer.sole_stmts}
+        for p in ("tags", "description"):
+            if p in given:
+                facts[p] = site.source(site.arg(self.params.index(p), p))
+        ok, auth = literal(site.arg(6, "auth_enabled"))
+        if not (ok and auth is True):
+            note += "; v1 served without authentication, v2 endpoints always use keys (`auth_mode=\"key\"`)"
+        return Check(self.safety, note + "; folded into the online deployment (AML613)", facts=facts)
+
+    def fix(self, node, ctx):
+        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
 
 
 class AksDeployConfiguration(Rule):
@@ -696,8 +752,14 @@ class ModelDeploy(Rule):
     `deployment_target` (an AKS cluster) -> `KubernetesOnlineEndpoint(compute=...)`.
 
     ## Fix safety
-    No automatic fix: the deployment changes compute, scoring URI, keys and the model
-    folder layout the scoring script sees.
+    Unsafe, by the whole-file migration, for `service = Model.deploy(ws, "<name>",
+    [model], inference_config, aci_config)` whose model, `InferenceConfig` (AML609) and
+    ACI configuration (AML610) are made in this file: the three statements become the
+    endpoint, the deployment (`name="blue"`) and the traffic rule above. The deployment
+    changes compute (an ACI container becomes a VM SKU), the scoring URI, the keys (v2
+    endpoints always authenticate) and the model folder layout the scoring script sees
+    (AML608): check the scoring script before running it. Other shapes are migrated by
+    hand.
     """
 
     code = "AML613"
@@ -707,13 +769,55 @@ class ModelDeploy(Rule):
                "`ManagedOnlineDeployment`, then route traffic to it")
     v2 = "ml_client.online_endpoints.begin_create_or_update(endpoint).result(); ml_client.online_deployments.begin_create_or_update(deployment).result()"
     url = URL_DEPLOY
-    safety = MANUAL
+    safety = UNSAFE
+    statement_fix = True
     creates = BindingSpec(WEBSERVICE)
+    params = DEPLOY_PARAMS
+    deployment = "blue"
+    before = """\
+from azureml.core import Environment, Workspace
+from azureml.core.model import InferenceConfig, Model
+from azureml.core.webservice import AciWebservice
+
+ws = Workspace.from_config()
+model = Model(ws, "sklearn-model", version=1)
+env = Environment.from_conda_specification(name="sklearn-env", file_path="environment/conda.yml")
+
+inference_config = InferenceConfig(entry_script="score.py", source_directory="./src", environment=env)
+deployment_config = AciWebservice.deploy_configuration(cpu_cores=1, memory_gb=1, auth_enabled=True,
+                                                       description="Ridge regression")
+
+service = Model.deploy(ws, "sklearn-service", [model], inference_config, deployment_config, overwrite=True)
+service.wait_for_deployment(show_output=True)
+print(service.scoring_uri)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import CodeConfiguration, Environment, ManagedOnlineDeployment, ManagedOnlineEndpoint
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+model = ml_client.models.get(name="sklearn-model", version="1")
+env = Environment(name="sklearn-env", conda_file="environment/conda.yml", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1")
+
+
+service = ManagedOnlineEndpoint(name="sklearn-service", auth_mode="key", description="Ridge regression")
+ml_client.online_endpoints.begin_create_or_update(service).result()
+ml_client.online_deployments.begin_create_or_update(ManagedOnlineDeployment(
+    name="blue",
+    endpoint_name=service.name,
+    model=model,
+    code_configuration=CodeConfiguration(code="./src", scoring_script="score.py"),
+    environment=env,
+    instance_type="Standard_DS1_v2",
+    instance_count=1,
+)).result()
+service.traffic = {"blue": 100}
+service = ml_client.online_endpoints.begin_create_or_update(service).result()
+print(service.scoring_uri)
+"""
 
     def check(self, site):
-        # Everything it reads stays SDK v1 until the deployment is migrated by hand.
-        if not site.has_star_args():
-            _consume_names(site, site.arg(2, "models"))
         notes = []
         models = site.arg(2, "models")
         if isinstance(models, (ast.List, ast.Tuple)) and len(models.elts) > 1:
@@ -721,7 +825,90 @@ class ModelDeploy(Rule):
         cfg = site.binding(site.arg(4, "deployment_config"))
         if cfg is not None and cfg.creator is not None and cfg.creator.facts.get("sku"):
             notes.append(f'use `instance_type="{cfg.creator.facts["sku"]}"`')
-        return Check(MANUAL, "; ".join(notes))
+        why = self._unsupported(site, models, cfg)
+        if why is not None:
+            # Everything it reads stays SDK v1 until the deployment is migrated by hand.
+            if not site.has_star_args():
+                _consume_names(site, models)
+            return Check(MANUAL, "; ".join(notes + ([why] if why else [])))
+        ws = site.workspace(0, "workspace")
+        model = site.consume(models.elts[0])
+        site.require(model)
+        inference = site.consume(site.arg(3, "inference_config"))
+        site.require(inference)
+        site.consume(site.arg(4, "deployment_config"))
+        site.require(cfg)
+        ok, name = literal(site.arg(1, "name"))
+        return Check(self.safety, "the scoring script sees the model under AZUREML_MODEL_DIR in the v2 layout "
+                                  "(AML608), and the service moves from ACI to a managed VM SKU", facts={
+            "workspace": ws, "endpoint": name, "model": model, "inference": inference.creator, "aci": cfg.creator,
+            "creates_kind": ACI})
+
+    @staticmethod
+    def _unsupported(site, models, cfg) -> str | None:
+        if site.has_star_args():
+            return "arguments passed with * or ** cannot be mapped"
+        given = {p for i, p in enumerate(DEPLOY_PARAMS) if site.arg(i, p) is not None}
+        if "deployment_target" in given:
+            return "`deployment_target` (AKS) -> `KubernetesOnlineEndpoint(compute=...)` by hand"
+        for flag in ("overwrite", "show_output"):
+            ok, value = literal(site.arg(DEPLOY_PARAMS.index(flag), flag))
+            if flag in given and not (ok and isinstance(value, bool)):
+                return f"`{flag}` must be a literal"
+        if site.assigned_name() is None or not site.alone_on_line():
+            return ""
+        ws = site.binding(site.arg(0, "workspace"))
+        ok, name = literal(site.arg(1, "name"))
+        if ws is None or ws.creator is None or not ok or not isinstance(name, str) \
+                or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{2,31}", name):
+            return ""
+        if not isinstance(models, (ast.List, ast.Tuple)) or len(models.elts) != 1:
+            return ""
+        model = site.binding(models.elts[0])
+        if model is None or model.kind != MODEL or model.creator is None:
+            return ""
+        inference = site.binding(site.arg(3, "inference_config"))
+        if inference is None or inference.creator is None or not isinstance(inference.creator.rule, InferenceConfigRule) \
+                or inference.creator.safety is None:
+            return "" if inference is None else f"the InferenceConfig on line {inference.creator.span.line} is migrated by hand" \
+                if inference.creator is not None else ""
+        if cfg is None or cfg.creator is None or not isinstance(cfg.creator.rule, AciDeployConfiguration) \
+                or cfg.creator.safety is None:
+            return ""
+        return None
+
+    def fix(self, node, ctx):
+        facts = ctx.finding.facts
+        inference, aci = facts["inference"].facts, facts["aci"].facts
+        endpoint_cls = ctx.need(ENTITIES, "ManagedOnlineEndpoint")
+        deployment_cls = ctx.need(ENTITIES, "ManagedOnlineDeployment")
+        code_cls = ctx.need(ENTITIES, "CodeConfiguration")
+        client = ctx.client()
+        service = cst.Module(body=[]).code_for_node(node.targets[0].target)
+        endpoint_args = [f"name={json.dumps(facts['endpoint'])}", 'auth_mode="key"']
+        endpoint_args += [f"{p}={aci[p]}" for p in ("description", "tags") if p in aci]
+        env = ctx.name_of(inference["environment"])
+        code = (
+            f"{service} = {endpoint_cls}({', '.join(endpoint_args)})\n"
+            f"{client}.online_endpoints.begin_create_or_update({service}).result()\n"
+            f"{client}.online_deployments.begin_create_or_update({deployment_cls}(\n"
+            f'    name="{self.deployment}",\n'
+            f"    endpoint_name={service}.name,\n"
+            f"    model={ctx.name_of(facts['model'])},\n"
+            f"    code_configuration={code_cls}(code={inference['code']}, scoring_script={inference['entry']}),\n"
+            f"    environment={env},\n"
+            f'    instance_type="{aci["sku"]}",\n'
+            f"    instance_count=1,\n"
+            f")).result()\n"
+            f'{service}.traffic = {{"{self.deployment}": 100}}\n'
+            f"{service} = {client}.online_endpoints.begin_create_or_update({service}).result()\n"
+        )
+        return cst.FlattenSentinel(list(cst.parse_module(code).body))
+
+
+# The deployment's parts share its example.
+InferenceConfigRule.before = AciDeployConfiguration.before = ModelDeploy.before
+InferenceConfigRule.after = AciDeployConfiguration.after = ModelDeploy.after
 
 
 class ImageDeploy(Rule):
@@ -949,7 +1136,7 @@ class WebserviceAttribute(Rule):
     after = WebserviceGet.after
 
     def check(self, site):
-        b = site.tracked_receiver(WebserviceGet)
+        b = site.tracked_receiver(WebserviceGet, ModelDeploy)
         if b is None:
             return Check(MANUAL, "cannot tell which service this is")
         return Check(self.safety)
