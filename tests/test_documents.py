@@ -14,6 +14,33 @@ from azureml_migrate.lsp.documents import Documents
 
 EXAMPLE = (Path(__file__).resolve().parent.parent / "examples" / "day1-experiment")
 SOURCES = [(EXAMPLE / "submit.py").read_text(), (EXAMPLE / "src" / "train.py").read_text()]
+# Shaped like a library module: edits inside functions take the incremental path.
+SOURCES.append('''\
+from azureml.core import Workspace, Experiment, Run, ScriptRunConfig
+ws = Workspace.from_config()
+
+
+def submit(name):
+    exp = Experiment(workspace=ws, name=name)
+    cfg = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu")
+    run = exp.submit(cfg)
+    run.wait_for_completion(show_output=True)
+    return run
+
+
+def train(values):
+    run = Run.get_context()
+    label = "loss"
+    for step, v in enumerate(values):
+        run.log(label, v)
+    run.tag("done", "yes")
+
+
+class Job:
+    def start(self):
+        run = Run.get_context()
+        run.log("start", 1)
+''')
 ALPHABET = "abc()[]:=,.'\"# \n\tx0"
 
 
@@ -29,6 +56,11 @@ def test_random_edit_sequences_end_in_a_fresh_analysis(source, data):
     docs.get("file:///t.py", 1, text, DEFAULT)
     for version in range(2, data.draw(st.integers(2, 8))):
         pos = data.draw(st.integers(0, len(text)))
+        if data.draw(st.booleans()):  # mostly inside a function body, where typing usually happens
+            body = [m for m in range(len(text)) if text.startswith("\n    ", m)]
+            if body:
+                pos = data.draw(st.sampled_from(body)) + data.draw(st.integers(5, 12))
+                pos = min(pos, len(text))
         if data.draw(st.booleans()) and pos < len(text):
             end = min(len(text), pos + data.draw(st.integers(1, 4)))
             text = text[:pos] + text[end:]

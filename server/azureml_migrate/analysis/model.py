@@ -41,6 +41,9 @@ class Binding:
     creator: Finding | None = None
     references: list[ast.Name] = field(default_factory=list)
     new_name: str | None = None  # chosen by planning for "rename" bindings
+    # Created while walking the module's own statements (not a function body): visible
+    # to every function, so its uses tie the functions' findings together.
+    in_module_pass: bool = False
 
     def __repr__(self) -> str:
         return f"Binding({self.name}: {self.kind})"
@@ -66,6 +69,9 @@ class Finding:
     # Filled by planning:
     closure: list[Finding] = field(default_factory=list)
     blocked: str | None = None  # why no fix is offered although the rule has one
+    # (safety, message, facts) as the walk left them, for findings that planning runs on
+    # again when an edit elsewhere is analysed incrementally (see analysis/incremental.py).
+    walked: tuple[str | None, str, dict[str, Any]] | None = field(default=None, repr=False)
 
     @property
     def code(self) -> str:
@@ -133,6 +139,8 @@ class Analysis:
     unused_suppressions: list[Any] = field(default_factory=list)  # ignore comments that silence nothing
     # v1 import name -> its uses: (span, id of the enclosing statement)
     import_refs: dict[str, list[tuple[Span, int]]] = field(default_factory=dict)
+    # What re-analysing the next version of the text reuses (analysis/incremental.py).
+    incremental: Any = field(default=None, repr=False, compare=False)
 
     @property
     def visible(self) -> list[Finding]:

@@ -5,18 +5,28 @@ variable must change in the same edit or the file stops running half-way.  Each 
 `requires` the statements that created the bindings its v2 form relies on, and the
 statement that creates a binding requires every use of it.  A fix is the closure of one
 finding under `requires`; it is offered only if everything in the closure can be fixed.
+
+Findings only depend on each other through bindings, so planning runs per *region*: a
+set of findings closed under every link planning follows (`plan_region`).  A whole-file
+analysis plans the file as one region; an incremental one re-plans only the regions an
+edit can reach (see incremental.py) and keeps the others' results.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
+from operator import attrgetter
+
+from typing import Callable
 
 from ..text import Lines
-from .model import Analysis, Binding, Escape, Finding
+from .model import Analysis, Binding, Escape, Finding, Span
 
 _IGNORE = re.compile(r"#\s*azureml-migrate:\s*ignore(-file)?(?:\[([A-Za-z0-9_,\s]*)\])?")
 FILE_WIDE = 0  # the "line" of `# azureml-migrate: ignore-file[...]` comments
+_POSITION = attrgetter("span.line", "span.col")  # sort key: where a finding starts
 
 
 @dataclass
@@ -64,18 +74,46 @@ def name_bindings(analysis: Analysis, names_in_use: set[str]) -> None:
             b.new_name = b.name
 
 
-def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
-    ignores = suppressions(analysis.source, lines)
-    for f in analysis.findings:
-        for key in (f.span.line, FILE_WIDE):
-            sup = ignores.get(key)
-            if sup is not None and _suppressed(sup.codes, f.code):
-                f.suppressed = sup.used = True
-    analysis.unused_suppressions = [s for s in ignores.values() if not s.used]
+def plan(analysis: Analysis, lines: Lines, names_in_use: set[str], span: Callable[[ast.AST], Span]) -> None:
+    """Plan the whole file as one region (sets `analysis.escapes`)."""
+    mark_suppressed(analysis, analysis.findings, suppressions(analysis.source, lines))
     name_bindings(analysis, names_in_use)
+    analysis.escapes = escapes_of(analysis.findings, analysis.bindings, span)
+    plan_region(analysis, analysis.findings, analysis.bindings, analysis.escapes)
+    plan_imports(analysis)
 
+
+def mark_suppressed(analysis: Analysis, findings: list[Finding], ignores: dict[int, Suppression]) -> None:
+    if ignores:
+        for f in findings:
+            for key in (f.span.line, FILE_WIDE):
+                sup = ignores.get(key)
+                if sup is not None and _suppressed(sup.codes, f.code):
+                    f.suppressed = sup.used = True
+    analysis.unused_suppressions = [s for s in ignores.values() if not s.used]
+
+
+def escapes_of(findings: list[Finding], bindings: list[Binding], span: Callable[[ast.AST], Span]) -> list[Escape]:
+    """Uses of `bindings` that none of `findings` rewrites (a use is rewritten, if at all,
+    by a finding of the same walk segment, so a region's findings are enough)."""
+    consumed: set[int] = set()
+    for f in findings:
+        if f.consumes:
+            consumed |= f.consumes
+    out = []
+    for b in bindings:
+        for ref in b.references:
+            if id(ref) not in consumed:
+                out.append(Escape(b, ref, span(ref)))
+    return out
+
+
+def plan_region(analysis: Analysis, findings: list[Finding], bindings: list[Binding], region_escapes: list[Escape]) -> None:
+    """Groups, hooks and blocking reasons for a region: findings (in walk order) closed
+    under receivers, requirements, absorption and binding uses, with their bindings and
+    the escapes of those bindings.  (Findings and bindings hash by identity.)"""
     consumer: dict[int, Finding] = {}
-    for f in analysis.findings:
+    for f in findings:
         for ref in f.consumes:
             consumer[ref] = f
 
@@ -84,147 +122,161 @@ def plan(analysis: Analysis, lines: Lines, names_in_use: set[str]) -> None:
             f = f.absorbed_by
         return f
 
-    users: dict[int, list[Finding]] = {id(b): [] for b in analysis.bindings}
-    for f in analysis.findings:
-        if f.receiver is not None and id(f.receiver) in users and f is not f.receiver.creator:
-            users[id(f.receiver)].append(outermost(f))
-    for b in analysis.bindings:
+    users: dict[Binding, list[Finding]] = {b: [] for b in bindings}
+    for f in findings:
+        receiver = f.receiver
+        if receiver is not None and f is not receiver.creator:
+            used = users.get(receiver)
+            if used is not None:
+                used.append(outermost(f))
+    for b in bindings:
+        used = users[b]
         for ref in b.references:
             f = consumer.get(id(ref))
             if f is not None and f is not b.creator:
-                users[id(b)].append(outermost(f))
-        users[id(b)] = list({id(u): u for u in users[id(b)]}.values())
+                used.append(outermost(f))
+        if len(used) > 1:
+            users[b] = list(dict.fromkeys(used))
 
-    for b in analysis.bindings:
+    for b in bindings:
         hook = getattr(b.creator.rule, "plan", None) if b.creator else None
         if hook is not None:
-            hook(b.creator, users[id(b)], analysis)
+            hook(b.creator, users[b], analysis)
 
-    escapes: dict[int, list[Escape]] = {}
-    for e in analysis.escapes:
-        escapes.setdefault(id(e.binding), []).append(e)
+    escapes: dict[Binding, list[Escape]] = {}
+    for e in region_escapes:
+        escapes.setdefault(e.binding, []).append(e)
     # An escape inside another v1 call (`ScriptRunConfig(..., environment=env)` that stays v1)
     # would hand that call a v2 object: it blocks the binding's fix whatever its mode.
     covering: dict[int, list[Finding]] = {}
-    if analysis.escapes:
-        for f in analysis.findings:
+    if region_escapes:
+        lines_wanted = {e.span.line for e in region_escapes}
+        for f in findings:
             if f.rule.on != "import":
                 for line in range(f.span.line, f.span.end_line + 1):
-                    covering.setdefault(line, []).append(f)
-    for e in analysis.escapes:
+                    if line in lines_wanted:
+                        covering.setdefault(line, []).append(f)
+    for e in region_escapes:
         e.inside = next((f for f in covering.get(e.span.line, ()) if f.span.contains(e.span)), None)
-    for b in analysis.bindings:
+    for b, found in escapes.items():
         creator = b.creator
-        if creator is None or creator.safety is None:
+        if creator is None or creator.safety is None or b.mode != "preserve":
             continue
-        for e in escapes.get(id(b), []):
-            if b.mode == "preserve" and e.inside is None:
+        for e in found:
+            if e.inside is None:
                 creator.safety = "unsafe"
                 creator.message += f" (`{b.name}` is also used on line {e.span.line}, which will see the v2 object)"
                 break
 
-    requires: dict[int, list[Finding]] = {}
-    for f in analysis.findings:
+    requires: dict[int, list[Finding]] = {}  # id(finding) -> what its fix needs too
+    for f in findings:
         req: list[Finding] = []
         for b in f.requires:
             if b.creator is not None and b.creator is not f:
                 req.append(outermost(b.creator))
-        req.extend(outermost(x) for x in f.requires_findings if x is not f)
+        if f.requires_findings:
+            req.extend(outermost(x) for x in f.requires_findings if x is not f)
         if f.creates is not None:
-            req.extend(u for u in users[id(f.creates)] if u is not f)
+            req.extend(u for u in users[f.creates] if u is not f)
         requires[id(f)] = req
 
-    reasons: dict[int, str | None] = {id(g): _why_not(g, escapes) for g in analysis.findings}
-    starts = [f for f in analysis.findings if f.absorbed_by is None and f.rule.on != "import"]
+    reasons: dict[Finding, str | None] = {g: _why_not(g, escapes) for g in findings}
+    starts = [f for f in findings if f.absorbed_by is None and f.rule.on != "import"]
     closures = _closures(starts, requires)
     for f in starts:
-        f.closure = closures[id(f)]
+        f.closure = closure = closures[f]
         if f.safety is None:
             continue
-        blocker = f if reasons[id(f)] is not None else next((g for g in f.closure if reasons[id(g)]), None)
+        blocker = f if reasons[f] is not None else next((g for g in closure if reasons[g]), None)
         if blocker is not None:
             where = "" if blocker is f else f" (line {blocker.span.line}: `{blocker.symbol}`)"
-            f.blocked = f"{reasons[id(blocker)]}{where}"
-
-    _plan_imports(analysis)
+            f.blocked = f"{reasons[blocker]}{where}"
 
 
-def _closures(starts: list[Finding], requires: dict[int, list[Finding]]) -> dict[int, list[Finding]]:
+def _closures(starts: list[Finding], requires: dict[int, list[Finding]]) -> dict[Finding, list[Finding]]:
     """Every finding's closure under `requires`, sorted by position.
 
     Groups are mostly strongly connected (a creator requires its uses, which require the
     creator), so the closure is computed once per strongly connected component (Tarjan,
     iteratively) and shared by its members.
     """
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
+    index: dict[Finding, int] = {}
+    low: dict[Finding, int] = {}
+    on_stack: set[Finding] = set()
     stack: list[Finding] = []
-    comp_of: dict[int, int] = {}
-    reach: list[dict[int, Finding]] = []
+    comp_of: dict[Finding, int] = {}
+    reach: list[dict[Finding, None]] = []
+    no_successors: tuple[Finding, ...] = ()
     for root in starts:
-        if id(root) in index:
+        if root in index:
             continue
-        index[id(root)] = low[id(root)] = len(index)
+        index[root] = low[root] = len(index)
         stack.append(root)
-        on_stack.add(id(root))
-        work = [(root, iter(requires.get(id(root), ())))]
+        on_stack.add(root)
+        work = [(root, iter(requires.get(id(root), no_successors)))]
         while work:
             v, successors = work[-1]
             descended = False
             for w in successors:
-                if id(w) not in index:
-                    index[id(w)] = low[id(w)] = len(index)
+                if w not in index:
+                    index[w] = low[w] = len(index)
                     stack.append(w)
-                    on_stack.add(id(w))
-                    work.append((w, iter(requires.get(id(w), ()))))
+                    on_stack.add(w)
+                    work.append((w, iter(requires.get(id(w), no_successors))))
                     descended = True
                     break
-                if id(w) in on_stack:
-                    low[id(v)] = min(low[id(v)], index[id(w)])
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
             if descended:
                 continue
             work.pop()
             if work:
                 parent = work[-1][0]
-                low[id(parent)] = min(low[id(parent)], low[id(v)])
-            if low[id(v)] == index[id(v)]:
-                members: dict[int, Finding] = {}
+                low[parent] = min(low[parent], low[v])
+            if low[v] == index[v]:
+                members: dict[Finding, None] = {}
                 component: list[Finding] = []
                 while True:
                     w = stack.pop()
-                    on_stack.discard(id(w))
-                    comp_of[id(w)] = len(reach)
+                    on_stack.discard(w)
+                    comp_of[w] = len(reach)
                     component.append(w)
-                    members[id(w)] = w
+                    members[w] = None
                     if w is v:
                         break
                 # Components come out successors first, so their reach is already known.
                 for w in component:
-                    for succ in requires.get(id(w), ()):
-                        c = comp_of[id(succ)]
+                    for succ in requires.get(id(w), no_successors):
+                        c = comp_of[succ]
                         if c != len(reach):
                             members.update(reach[c])
                 reach.append(members)
     ordered: dict[int, list[Finding]] = {}
-    out: dict[int, list[Finding]] = {}
+    out: dict[Finding, list[Finding]] = {}
     for f in starts:
-        c = comp_of[id(f)]
-        if c not in ordered:
-            ordered[c] = sorted(reach[c].values(), key=lambda x: (x.span.line, x.span.col))
-        out[id(f)] = ordered[c]
+        c = comp_of[f]
+        group = ordered.get(c)
+        if group is None:
+            group = ordered[c] = sorted(reach[c], key=_POSITION)
+        out[f] = group
     return out
 
 
-def _plan_imports(analysis: Analysis) -> None:
+def plan_imports(analysis: Analysis) -> None:
     """An import goes away with the fixes of the code that uses it (or at once if unused)."""
+    imports = [f for f in analysis.findings if f.rule.on == "import"]
+    if not imports:
+        return
     by_stmt: dict[int, list[Finding]] = {}
     for g in analysis.findings:
         if g.rule.on != "import":
-            by_stmt.setdefault(id(g.stmt), []).append(g)
-    for f in analysis.findings:
-        if f.rule.on != "import":
-            continue
+            found = by_stmt.get(id(g.stmt))
+            if found is None:
+                by_stmt[id(g.stmt)] = [g]
+            else:
+                found.append(g)
+    merged: dict[tuple[int, ...], list[Finding]] = {}  # the same groups, the same closure
+    for f in imports:
         if f.facts.get("unused"):
             f.safety, f.closure = "safe", [f]
             continue
@@ -242,15 +294,21 @@ def _plan_imports(analysis: Analysis) -> None:
         if not users:
             f.safety = None
             continue
-        closure: dict[int, Finding] = {}
+        groups: dict[int, list[Finding]] = {}
         for u in users:
-            for g in u.closure:
-                closure[id(g)] = g
-        f.closure = sorted(closure.values(), key=lambda x: (x.span.line, x.span.col))
+            groups.setdefault(id(u.closure), u.closure)  # users of one group share its list
+        key = tuple(groups)
+        if key not in merged:
+            closure: dict[int, Finding] = {}
+            for group in groups.values():
+                for g in group:
+                    closure[id(g)] = g
+            merged[key] = sorted(closure.values(), key=_POSITION)
+        f.closure = merged[key]
         f.safety = "unsafe" if any(g.safety == "unsafe" for g in f.closure) else "safe"
 
 
-def _why_not(g: Finding, escapes: dict[int, list[Escape]]) -> str | None:
+def _why_not(g: Finding, escapes: dict[Binding, list[Escape]]) -> str | None:
     """Why `g` cannot be part of a fix (None when it can)."""
     if g.suppressed:
         return "a statement it depends on is suppressed"
@@ -260,7 +318,7 @@ def _why_not(g: Finding, escapes: dict[int, list[Escape]]) -> str | None:
         return "the object is used inline; assign it to a variable first"
     b: Binding | None = g.creates
     if b is not None:
-        for e in escapes.get(id(b), []):
+        for e in escapes.get(b, ()):
             if e.inside is not None:
                 return f"`{b.name}` is passed to `{e.inside.symbol}` on line {e.span.line}, which stays SDK v1"
             if b.mode != "preserve":

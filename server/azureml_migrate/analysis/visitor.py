@@ -5,6 +5,10 @@ makes `ws` a workspace for the statements after it.  Function bodies are walked 
 scope that defines them (they run later) and see that scope's names only where every
 assignment agrees, which keeps inference conservative.  Nothing here imports or runs
 user code.
+
+The results are kept per top-level statement (a `Unit`) and per walk of it (a `Segment`:
+the module's pass over the statement, then its function bodies level by level), so that
+after an edit only the statements it touched are walked again (see incremental.py).
 """
 
 from __future__ import annotations
@@ -77,12 +81,127 @@ class Scope:
         first, last = entries[0], entries[-1]
         if all(e == first for e in entries):
             return first
-        if all(isinstance(e, Binding) and (e.kind, e.origin) == (last.kind, last.origin) for e in entries):
+        if isinstance(last, Binding) and all(
+                isinstance(e, Binding) and (e.kind, e.origin) == (last.kind, last.origin) for e in entries):
             return last
         return None
 
     def candidates(self, name: str) -> list[Binding]:
         return [e for e in self.history.get(name, ()) if isinstance(e, Binding)]
+
+
+_EMPTY_LIST: list[Any] = []  # never appended to: sealed segments are not walked again
+_EMPTY_SET: set[str] = set()
+
+
+class Segment:
+    """What one walk over part of a top-level statement produced.
+
+    Segment 0 of a unit is the module's own pass over the statement; segment k >= 1 holds
+    the bodies of the functions it defines at nesting depth k (walked after every segment
+    of depth k - 1 of every unit: the order of a whole-file walk).
+    """
+
+    __slots__ = ("findings", "occurrences", "bindings", "refs", "import_refs", "names", "strings",
+                 "import_stmts", "deferred", "tainted", "reads_strings", "uses_global")
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.occurrences: list[Occurrence] = []
+        self.bindings: list[Binding] = []
+        self.refs: list[tuple[Binding, ast.Name]] = []  # uses of bindings made by the module pass
+        self.import_refs: list[tuple[str, Span, int]] = []  # (v1 import name, use, statement id)
+        self.names: set[str] = set()  # every name read or bound
+        self.strings: set[str] = set()  # names assigned a string here
+        self.import_stmts: list[ast.stmt] = []
+        self.deferred: list[tuple[ast.AST, Scope]] | None = []  # functions for the next depth
+        self.tainted = False  # a check looked beyond this unit (the whole tree, other statements)
+        self.reads_strings = False  # a check read the names assigned strings so far
+        self.uses_global = False  # a `global` statement: function bodies assign module names
+
+    def seal(self) -> None:
+        """Share one empty value for what stayed empty (most segments use few of these)."""
+        if not self.findings:
+            self.findings = _EMPTY_LIST
+        if not self.occurrences:
+            self.occurrences = _EMPTY_LIST
+        if not self.bindings:
+            self.bindings = _EMPTY_LIST
+        if not self.refs:
+            self.refs = _EMPTY_LIST
+        if not self.import_refs:
+            self.import_refs = _EMPTY_LIST
+        if not self.import_stmts:
+            self.import_stmts = _EMPTY_LIST
+        if not self.strings:
+            self.strings = _EMPTY_SET
+        if not self.deferred:
+            self.deferred = None
+
+    def is_inert(self) -> bool:
+        """Nothing but names, statements and deferred functions: no v1 use at all."""
+        return not (self.findings or self.occurrences or self.bindings or self.refs or self.import_refs
+                    or self.import_stmts or self.uses_global)
+
+
+class Unit:
+    """One top-level statement and the segments its walk produced."""
+
+    __slots__ = ("stmt", "seg0", "levels", "linked", "escapes")
+
+    def __init__(self, stmt: ast.stmt) -> None:
+        self.stmt = stmt
+        self.seg0: Segment = Segment()
+        self.levels: list[Segment] = []
+        # A function body uses a binding of the module pass: planned with the module's findings.
+        self.linked = False
+        self.escapes: list[Escape] = []  # of the bindings its function bodies create, if not linked
+
+    def segments(self) -> list[Segment]:
+        return [self.seg0, *self.levels]
+
+
+def statement_ids(stmt: ast.stmt) -> set[int]:
+    """ids of `stmt` and every statement inside it."""
+    return {id(n) for n in ast.walk(stmt) if isinstance(n, ast.stmt)}
+
+
+def in_walk_order(units: list[Unit]) -> list[Segment]:
+    """Every segment in the order a whole-file walk produces them."""
+    out = [u.seg0 for u in units]
+    level, deeper = 0, [u for u in units if u.levels]
+    while deeper:
+        out += [u.levels[level] for u in deeper]
+        level += 1
+        deeper = [u for u in deeper if len(u.levels) > level]
+    return out
+
+
+class _BlockView:
+    """`block_of` as rules see it: looking up a statement outside the unit being walked
+    (or a top-level one, whose block is the whole module) makes the result depend on
+    other units, so the unit is walked again after any edit."""
+
+    __slots__ = ("analyzer",)
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+
+    def get(self, key: int, default: Any = None) -> Any:
+        a = self.analyzer
+        value = a._block_of.get(key)
+        if value is None or value[0] is a._tree.body or key not in a.unit_ids():
+            a.seg.tainted = True
+        return default if value is None else value
+
+    def __getitem__(self, key: int) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: int) -> bool:
+        return self.get(key) is not None
 
 
 class Site:
@@ -200,49 +319,125 @@ class Site:
         return b
 
 
+_MISSING = object()
+_NONE: list[Binding] = []  # never appended to (see lookup)
+_INLINE_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+
+
 class Analyzer:
-    def __init__(self, source: str, tree: ast.Module, lines: Lines) -> None:
+    _stmt_methods: dict[type, Any] = {}  # statement class -> its stmt_* method (or None), per subclass
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._stmt_methods = {}
+
+    def __init__(self, source: str, tree: ast.Module, lines: Lines, occurrence_lines: Any = None) -> None:
         self.source = source
-        self.tree = tree
+        self.ascii = source.isascii()
+        self._tree = tree
         self.lines = lines
-        self.findings: list[Finding] = []
-        self.occurrences: list[Occurrence] = []
-        self.bindings: list[Binding] = []
-        self.finding_at: dict[int, Finding] = {}  # id(ast node) -> finding
+        self.occurrence_lines = occurrence_lines if occurrence_lines is not None else lines
+        self.units: list[Unit] = []
+        self.unit: Unit | None = None
+        self.seg: Segment = Segment()
+        self.level = 0
+        self.finding_at: dict[int, Finding] = {}  # id(ast node) -> finding, within one segment
         self.scope: Scope = Scope(tree, None, "module")
         self.module_scope = self.scope
         self.stmt: ast.stmt | None = None
-        self._deferred: list[tuple[ast.AST, Scope]] = []
-        self.import_refs: dict[str, list[tuple[ast.Name, int]]] = {}  # local name -> (load, stmt id)
-        self.names_in_use: set[str] = set()
-        self.ambiguous_refs: list[Binding] = []
-        self.string_names: set[str] = set()  # names assigned a str somewhere (not metrics)
+        self.ambiguous_refs: list[Binding] = _NONE
+        self._strings: set[str] = set()  # names assigned a str so far (not metrics)
+        self._import_stmts: list[ast.stmt] = []
+        # What a check sees of the strings and imports of the segments before the current
+        # one, when only some units are walked again (set by incremental.py).
+        self.before: Any = None
         self.shared_line_stmts: set[int] = set()  # statements sharing a line (`a; b`)
         self.sole_stmts: set[int] = set()  # the only statement of their block
-        self.block_of: dict[int, tuple[list[ast.stmt], int]] = {}  # statement -> (its block, index)
-        self.import_stmts: list[ast.stmt] = []
+        self._block_of: dict[int, tuple[list[ast.stmt], int]] = {}  # statement -> (its block, index)
+        self._unit_ids: tuple[Unit | None, set[int]] = (None, set())
+
+    # -- what checks may read -------------------------------------------------------
+    @property
+    def tree(self) -> ast.Module:
+        self.seg.tainted = True
+        return self._tree
+
+    @property
+    def block_of(self) -> _BlockView:
+        return _BlockView(self)
+
+    @property
+    def import_stmts(self) -> list[ast.stmt]:
+        self.seg.tainted = True
+        if self.before is not None:
+            return [*self.before.import_stmts(), *self.seg.import_stmts]
+        return self._import_stmts
+
+    @property
+    def string_names(self) -> set[str]:
+        self.seg.reads_strings = True
+        if self.before is not None:
+            return self.before.strings() | self.seg.strings
+        return self._strings
+
+    def unit_ids(self) -> set[int]:
+        """The statements of the unit being walked."""
+        unit = self.unit
+        if unit is None:
+            return set()
+        if self._unit_ids[0] is not unit:
+            self._unit_ids = (unit, statement_ids(unit.stmt))
+        return self._unit_ids[1]
 
     # -- driver ---------------------------------------------------------------------
     def run(self) -> None:
-        self.visit_body(self.tree.body)
-        while self._deferred:
-            node, parent = self._deferred.pop(0)
-            self.visit_function(node, parent)
+        body = self._tree.body
+        if len(body) == 1:
+            self.sole_stmts.add(id(body[0]))
+        previous: ast.stmt | None = None
+        for index, stmt in enumerate(body):
+            self._block_of[id(stmt)] = (body, index)
+            if previous is not None and previous.end_lineno == stmt.lineno:
+                self.shared_line_stmts.update((id(previous), id(stmt)))
+            unit = Unit(stmt)
+            self.begin(unit, 0, unit.seg0)
+            self.visit_stmt(stmt)
+            unit.seg0.seal()
+            self.units.append(unit)
+            previous = stmt
+        self.walk_functions(self.units)
 
-    def escapes(self) -> list[Escape]:
-        consumed: set[int] = set()
-        for f in self.findings:
-            consumed |= f.consumes
-        out = []
-        for b in self.bindings:
-            for ref in b.references:
-                if id(ref) not in consumed:
-                    out.append(Escape(b, ref, self.span(ref)))
-        return out
+    def begin(self, unit: Unit | None, level: int, seg: Segment) -> Segment:
+        self.unit, self.level, self.seg = unit, level, seg
+        self.finding_at = {}
+        return seg
+
+    def walk_functions(self, units: list[Unit]) -> None:
+        """The function bodies of `units`, depth by depth (the order of a whole-file walk)."""
+        level, pending = 1, [u for u in units if u.seg0.deferred]
+        while pending:
+            deeper = []
+            for u in pending:
+                last = u.seg0 if level == 1 else u.levels[-1]
+                deferred, seg = last.deferred or [], self.begin(u, level, Segment())
+                if self.before is not None:
+                    self.before.at(level, u)
+                for node, parent in deferred:
+                    self.visit_function(node, parent)
+                if level > 1:
+                    last.deferred = None  # the enclosing function scopes are no longer needed
+                u.levels.append(seg)
+                if seg.deferred:
+                    deeper.append(u)
+                seg.seal()
+            pending, level = deeper, level + 1
+        self.unit = None
 
     # -- positions ------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:
         line, end_line = node.lineno, node.end_lineno or node.lineno
+        if self.ascii:  # byte columns are character columns
+            return Span(line, node.col_offset, end_line, node.end_col_offset or 0)
         return Span(
             line,
             self.lines.char_col(line, node.col_offset),
@@ -265,7 +460,7 @@ class Analyzer:
                     if entry is None:
                         # Unknown which one this later-running code sees: none of them may
                         # be renamed or removed.
-                        self.ambiguous_refs.extend(scope.candidates(name))
+                        self.ambiguous_refs = [*self.ambiguous_refs, *scope.candidates(name)]
                     return entry
             if scope.kind == "function":
                 live = False
@@ -273,7 +468,7 @@ class Analyzer:
         return None
 
     def assign_name(self, name: str, entry: Entry) -> None:
-        self.names_in_use.add(name)
+        self.seg.names.add(name)
         scope = self.module_scope if name in self.scope.globals else self.scope
         scope.assign(name, entry)
 
@@ -283,7 +478,7 @@ class Analyzer:
             self.sole_stmts.add(id(body[0]))
         previous: ast.stmt | None = None
         for index, stmt in enumerate(body):
-            self.block_of[id(stmt)] = (body, index)
+            self._block_of[id(stmt)] = (body, index)
             if previous is not None and previous.end_lineno == stmt.lineno:
                 self.shared_line_stmts.update((id(previous), id(stmt)))
             self.visit_stmt(stmt)
@@ -293,16 +488,21 @@ class Analyzer:
         outer = self.stmt
         self.stmt = stmt
         try:
-            method = getattr(self, "stmt_" + type(stmt).__name__, None)
+            kind = type(stmt)
+            methods = self._stmt_methods
+            method = methods.get(kind, _MISSING)
+            if method is _MISSING:
+                method = methods[kind] = getattr(type(self), "stmt_" + kind.__name__, None)
             if method is not None:
-                method(stmt)
+                method(self, stmt)
             else:
                 self.generic_stmt(stmt)
         finally:
             self.stmt = outer
 
     def generic_stmt(self, stmt: ast.stmt) -> None:
-        for name, value in ast.iter_fields(stmt):
+        for name in stmt._fields:
+            value = getattr(stmt, name, None)
             if isinstance(value, ast.expr):
                 self.visit(value)
             elif isinstance(value, list):
@@ -334,7 +534,8 @@ class Analyzer:
     stmt_AsyncFor = stmt_For
 
     def stmt_Import(self, stmt: ast.Import) -> None:
-        self.import_stmts.append(stmt)
+        self._import_stmts.append(stmt)
+        self.seg.import_stmts.append(stmt)
         for alias in stmt.names:
             if alias.asname:
                 local, target = alias.asname, alias.name
@@ -345,7 +546,8 @@ class Analyzer:
                 self.add_import_finding(alias, alias.name, local)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
-        self.import_stmts.append(stmt)
+        self._import_stmts.append(stmt)
+        self.seg.import_stmts.append(stmt)
         module = stmt.module or ""
         tracked = stmt.level == 0 and module.startswith("azureml")
         for alias in stmt.names:
@@ -372,7 +574,7 @@ class Analyzer:
         if stmt.returns is not None:
             self.visit(stmt.returns)
         self.assign_name(stmt.name, None)
-        self._deferred.append((stmt, self.scope))
+        self.seg.deferred.append((stmt, self.scope))  # type: ignore[union-attr]
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
@@ -390,6 +592,7 @@ class Analyzer:
         for stmt in node.body:  # type: ignore[attr-defined]
             if isinstance(stmt, ast.Global):
                 self.scope.globals.update(stmt.names)
+                self.seg.uses_global = True
         self.visit_body(node.body)  # type: ignore[attr-defined]
         self.scope, self.stmt = outer_scope, outer_stmt
 
@@ -404,11 +607,14 @@ class Analyzer:
 
     def stmt_Global(self, stmt: ast.Global) -> None:
         self.scope.globals.update(stmt.names)
+        self.seg.uses_global = True
 
     def stmt_Assign(self, stmt: ast.Assign) -> None:
         value = self.visit(stmt.value)
         if is_string_expr(stmt.value):
-            self.string_names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            named = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+            self._strings.update(named)
+            self.seg.strings.update(named)
         created = self.created_binding(stmt.value, value)
         for target in stmt.targets:
             if isinstance(target, ast.Name) and len(stmt.targets) == 1 and created is not None:
@@ -462,9 +668,10 @@ class Analyzer:
     def bind_new(self, name: str, created: tuple[str, str, str | None, Finding]) -> None:
         kind, mode, origin, finding = created
         scope = self.module_scope if name in self.scope.globals else self.scope
-        binding = Binding(name=name, kind=kind, mode=mode, origin=origin, scope=id(scope.node), creator=finding)
+        binding = Binding(name=name, kind=kind, mode=mode, origin=origin, scope=id(scope.node), creator=finding,
+                          in_module_pass=self.level == 0)
         finding.creates = binding
-        self.bindings.append(binding)
+        self.seg.bindings.append(binding)
         self.assign_name(name, binding)
 
     def attribute_write(self, target: ast.Attribute, stmt: ast.stmt) -> None:
@@ -480,20 +687,32 @@ class Analyzer:
     def visit(self, node: ast.expr | None, role: str = "load") -> Value:
         if node is None:
             return None
-        if isinstance(node, ast.Name):
-            return self.visit_name(node)
-        if isinstance(node, ast.Attribute):
-            return self.visit_attribute(node, role)
-        if isinstance(node, ast.Call):
-            return self.visit_call(node)
-        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        kind = type(node)
+        if kind is ast.Name:
+            return self.visit_name(node)  # type: ignore[arg-type]
+        if kind is ast.Attribute:
+            return self.visit_attribute(node, role)  # type: ignore[arg-type]
+        if kind is ast.Call:
+            return self.visit_call(node)  # type: ignore[arg-type]
+        if kind is ast.Constant:
+            return None
+        if kind in _INLINE_SCOPES:
             self.visit_inline_scope(node)
             return None
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self.visit(child)
-            elif isinstance(child, ast.keyword):
-                self.visit(child.value)
+        # Any other expression: its sub-expressions (and keyword values), in field order.
+        visit = self.visit
+        for name in kind._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.expr):
+                        visit(item)
+                    elif isinstance(item, ast.keyword):
+                        visit(item.value)
+            elif isinstance(value, ast.expr):
+                visit(value)
+            elif isinstance(value, ast.keyword):
+                visit(value.value)
         return None
 
     def visit_inline_scope(self, node: ast.expr) -> None:
@@ -520,21 +739,26 @@ class Analyzer:
         self.scope = outer
 
     def visit_name(self, node: ast.Name) -> Value:
-        self.names_in_use.add(node.id)
+        seg = self.seg
+        seg.names.add(node.id)
         if not isinstance(node.ctx, ast.Load):
             return None
-        self.ambiguous_refs = []
+        self.ambiguous_refs = _NONE
         entry = self.lookup(node.id)
         for candidate in self.ambiguous_refs:
             candidate.references.append(node)  # never consumed: an escape
+            if candidate.in_module_pass:
+                seg.refs.append((candidate, node))
         if isinstance(entry, ImportRef):
             q = entry.qualified
-            self.import_refs.setdefault(node.id, []).append((node, id(self.stmt)))
+            seg.import_refs.append((node.id, self.span(node), id(self.stmt)))
             if v1_names.is_v1(q):
-                self.occurrences.append(Occurrence(node, q, self.lines))
+                seg.occurrences.append(Occurrence(node, q, self.occurrence_lines))
             return Sym(q)
         if isinstance(entry, Binding):
             entry.references.append(node)
+            if entry.in_module_pass:
+                seg.refs.append((entry, node))
             return Obj(entry.kind, entry.origin, binding=entry)
         return None
 
@@ -543,7 +767,7 @@ class Analyzer:
         if isinstance(base, Sym):
             q = v1_names.canonical(f"{base.qualified}.{node.attr}")
             if v1_names.is_v1(q):
-                self.occurrences.append(Occurrence(node, q, self.lines))
+                self.seg.occurrences.append(Occurrence(node, q, self.occurrence_lines))
                 if role == "load" and (v1_names.is_module_attribute(q) or registry.match("attribute", q, None)):
                     rule = registry.match("attribute", q, None) or registry.GENERIC
                     self.add_finding(rule, q, node, self.stmt, receiver=None)
@@ -551,7 +775,7 @@ class Analyzer:
         if isinstance(base, Obj):
             value = Obj(base.kind, base.origin, base.binding, base.finding, (*base.path, node.attr))
             symbol = value.member_symbol
-            self.occurrences.append(Occurrence(node, symbol, self.lines))
+            self.seg.occurrences.append(Occurrence(node, symbol, self.occurrence_lines))
             if role == "load":
                 rule = registry.match("attribute", symbol, base.origin) or registry.GENERIC
                 self.add_finding(rule, symbol, node, self.stmt, receiver=base)
@@ -597,7 +821,7 @@ class Analyzer:
             facts={"local": local},
         )
         finding.message = registry.IMPORT.describe(finding)
-        self.findings.append(finding)
+        self.seg.findings.append(finding)
 
     def add_finding(self, rule: Any, symbol: str, node: ast.AST, stmt: ast.stmt | None, receiver: Obj | None) -> Finding:
         assert stmt is not None
@@ -625,7 +849,7 @@ class Analyzer:
             recv = _receiver_name(node)
             if recv is not None:
                 finding.consumes.add(id(recv))
-        self.findings.append(finding)
+        self.seg.findings.append(finding)
         self.finding_at[id(node)] = finding
         return finding
 
