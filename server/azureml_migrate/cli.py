@@ -108,7 +108,7 @@ def run(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         _err(str(exc))
         return 2
-    job = _Job(args.command, bool(args.diff), overrides)
+    job = _Job(args.command, bool(args.diff), overrides, tuple(os.path.realpath(p) for p in args.paths))
     errors = fixed_findings = fixed_files = 0
     records: list[Record] = []
     diffs: list[str] = []
@@ -146,6 +146,7 @@ class _Job:
     command: str
     diff: bool
     overrides: dict
+    roots: tuple[str, ...] = ()  # the real paths given: `fix` writes nothing outside them
 
 
 @dataclass
@@ -193,7 +194,15 @@ def _progress(done: int, total: int) -> None:
 
 
 def _process(job: _Job, path: str) -> _FileResult:
-    """check / fix / diff one file; never raises for bad input."""
+    """check / fix / diff one file; never raises: an unexpected error in one file is one
+    line on stderr, and the other files are still processed."""
+    try:
+        return _process_file(job, path)
+    except Exception as exc:  # noqa: BLE001 - a bug met in one file must not stop the run
+        return _FileResult(messages=[f"{path}: internal error ({type(exc).__name__}: {exc}); skipped"], errors=1)
+
+
+def _process_file(job: _Job, path: str) -> _FileResult:
     out = _FileResult()
     try:
         src = read(path)
@@ -204,6 +213,10 @@ def _process(job: _Job, path: str) -> _FileResult:
     settings, problems = settings_for(path, job.overrides)
     out.messages += _unseen(problems)
     writing = job.command == "fix" and not job.diff
+    if writing and job.roots and not _inside(os.path.realpath(path), job.roots):
+        out.messages.append(f"{path}: a symbolic link to a file outside the given paths; not written")
+        out.errors += 1
+        job, writing = _Job("check", False, job.overrides, job.roots), False  # reported as by `check`
     if path.endswith(".ipynb"):
         args = argparse.Namespace(command=job.command, diff=job.diff)
         nb = _notebook(path, src, settings, args, writing)
@@ -235,6 +248,10 @@ def _process(job: _Job, path: str) -> _FileResult:
     if job.command == "check" or writing:
         out.rows = [Record(path, f).as_json() for f in analysis.visible]
     return out
+
+
+def _inside(real: str, roots: tuple[str, ...]) -> bool:
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def _report(args: argparse.Namespace) -> int:

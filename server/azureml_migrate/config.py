@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 # azureml-core 1.61.0.post4's DEFAULT_CPU_IMAGE: what v1 used when code named no image.
 V1_DEFAULT_CPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"
+# Both values are written into migrated code: only these shapes are accepted (a quote in an
+# image name would end the string literal and let configuration add code to the user's file).
+_IMAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*\Z")  # registry/name:tag@digest
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\Z")  # package.module.Class
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,14 @@ class Settings:
                 else:
                     problems.append(f"{key}: expected a table of glob = [codes]")
             elif norm in ("default_image", "credential"):
-                if isinstance(value, str):
-                    if value.strip():
-                        changes[norm] = value.strip()
-                else:
+                shape, example = ((_IMAGE, "an image such as myacr.azurecr.io/train:3") if norm == "default_image"
+                                  else (_DOTTED, "a class such as azure.identity.DefaultAzureCredential"))
+                if not isinstance(value, str):
                     problems.append(f"{key}: expected a string")
+                elif value.strip() and not shape.match(value.strip()):
+                    problems.append(f"{key}: expected {example}")
+                elif value.strip():
+                    changes[norm] = value.strip()
             else:
                 problems.append(f"unknown setting {key!r}")
         return replace(self, **changes), problems

@@ -207,10 +207,18 @@ def load(raw: str) -> Notebook:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise NotebookError(f"not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:
+        raise NotebookError("not a Jupyter notebook (JSON nested too deeply)") from exc
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError("not a Jupyter notebook (no cells)")
-    if data.get("nbformat", 4) < 4:
+    nbformat = data.get("nbformat", 4)
+    if not isinstance(nbformat, int) or isinstance(nbformat, bool):
+        raise NotebookError(f"not a Jupyter notebook (nbformat {nbformat!r})")
+    if nbformat < 4:
         raise NotebookError(f"nbformat {data.get('nbformat')} is not supported (convert to nbformat 4)")
+    problem = _shape_problem(data)
+    if problem:
+        raise NotebookError(f"not a valid notebook ({problem})")
     trailer = raw[len(raw.rstrip()):]
     layout = None
     for candidate in _LAYOUTS:
@@ -219,6 +227,23 @@ def load(raw: str) -> Notebook:
             layout = cand
             break
     return Notebook(raw, data, layout or {})
+
+
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What makes this JSON something other than a notebook this module can read, if anything."""
+    meta = data.get("metadata", {})
+    if not isinstance(meta, dict):
+        return "metadata is not an object"
+    for key in ("kernelspec", "language_info"):
+        if not isinstance(meta.get(key) or {}, dict):
+            return f"metadata.{key} is not an object"
+    for number, cell in enumerate(data["cells"], start=1):
+        if not isinstance(cell, dict):
+            return f"cell {number} is not an object"
+        src = cell.get("source", "")
+        if not (isinstance(src, str) or isinstance(src, list) and all(isinstance(s, str) for s in src)):
+            return f"cell {number}: source is not text"
+    return None
 
 
 def is_python(nb: Notebook) -> bool:

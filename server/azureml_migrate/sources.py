@@ -36,8 +36,10 @@ def _git_files(folder: str) -> list[str] | None:
     import subprocess
 
     try:
+        # core.fsmonitor in a checkout's .git/config is a command git would run: not here.
         result = subprocess.run(
-            ["git", "-C", folder, "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."],
+            ["git", "-c", "core.fsmonitor=false", "-C", folder,
+             "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "."],
             capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from .lazy import cst
@@ -48,7 +49,7 @@ class FixContext:
         return cst.parse_expression(f"{name}()")
 
     def default_image(self) -> cst.BaseExpression:
-        return cst.SimpleString(repr(self.settings.default_image).replace("'", '"'))
+        return cst.SimpleString(json.dumps(self.settings.default_image))  # a valid double-quoted literal
 
     def fresh(self, *candidates: str) -> str:
         """The first candidate name not used anywhere in the module."""

@@ -9,6 +9,7 @@ document version they were computed for.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from .documents import Snapshot
 
 FIX_ALL = "source.fixAll.azureml-migrate"
 MIGRATE = "source.migrate.azureml-migrate"
+KINDS = ("quickfix", "fixAll", "migrate")  # `data.what` of the actions resolved lazily
+logger = logging.getLogger(__name__)
 _IGNORE_RE = re.compile(r"#\s*azureml-migrate:\s*ignore\[([A-Za-z0-9_,\s]*)\]")
 
 
@@ -70,7 +73,9 @@ def new_text(snap: Snapshot, kind: str, key: list | None, settings: Settings) ->
             raise FixError("the finding is gone; the document changed")
         return fix_one(snap.analysis, f, settings)
     unsafe = kind == "migrate" or settings.unsafe_fixes
-    text, _ = fix_all(snap.analysis, settings, unsafe)
+    text, problems = fix_all(snap.analysis, settings, unsafe)
+    if text == snap.analysis.source and problems:  # an empty edit would do nothing, silently
+        raise FixError("; ".join(problems))
     return text
 
 
@@ -125,6 +130,10 @@ def resolve(snap: Snapshot, action: types.CodeAction, client: ClientFeatures, se
         action.edit = workspace_edit(snap, new_text(snap, data["what"], data.get("key"), settings), client)
     except FixError as exc:
         action.disabled = types.CodeActionDisabled(reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug in one rewrite must not fail the request
+        logger.exception("building the edit of %r failed", action.title)
+        action.disabled = types.CodeActionDisabled(
+            reason=f"azureml-migrate could not build this fix ({type(exc).__name__}: {exc}); please report it")
     return action
 
 

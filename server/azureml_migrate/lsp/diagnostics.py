@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 from lsprotocol import types
 
 from ..analysis.model import Finding
+from ..engine import not_analysed
 from .convert import to_range
 from .documents import Snapshot
 
@@ -14,6 +18,20 @@ _SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "information": types.DiagnosticSeverity.Information,
 }
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Building and sending thousands of Diagnostic objects triggers full garbage
+    collections of 150-300 ms in a server holding several analyses; these objects make no
+    cycles, so the collector waits until they are sent."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def diagnostic(snap: Snapshot, f: Finding, encoding: str) -> types.Diagnostic:
@@ -38,10 +56,17 @@ def make_diagnostic(f: Finding, rng: types.Range) -> types.Diagnostic:
 
 
 def diagnostics(snap: Snapshot, encoding: str) -> list[types.Diagnostic]:
-    if snap.analysis.too_large:
-        # One informative diagnostic instead of an analysis (and instead of silence).
+    analysis = snap.analysis
+    if not_analysed(analysis):
+        # One informative diagnostic instead of an analysis (and instead of silence): too
+        # large, nested too deeply for Python's parser, or over the time limit. (A syntax
+        # error is the other Python tools' to show.)
+        hint = ("run `azureml-migrate check` on it instead" if analysis.too_large
+                else "the `timeLimit` setting raises the limit" if "time limit" in (analysis.syntax_error or "")
+                else "no findings are shown for it")
         return [types.Diagnostic(
             range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
             severity=types.DiagnosticSeverity.Information, source=SOURCE, code="AML000",
-            message=f"azureml-migrate: {snap.analysis.syntax_error}; run `azureml-migrate check` on it instead")]
-    return [diagnostic(snap, f, encoding) for f in snap.analysis.visible]
+            message=f"azureml-migrate: {analysis.syntax_error}; {hint}")]
+    with gc_paused():
+        return [diagnostic(snap, f, encoding) for f in analysis.visible]

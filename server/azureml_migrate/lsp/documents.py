@@ -7,8 +7,12 @@ from dataclasses import dataclass
 
 from ..analysis.model import Analysis
 from ..config import Settings
-from ..engine import analyze
+from ..engine import analyze, not_analysed
 from ..text import Lines
+
+# Seconds per analysis in the server (setting `timeLimit`): analysis runs on the event
+# loop, so a file that takes longer would hold up every request.
+SERVER_TIME_LIMIT = 10.0
 
 
 @dataclass
@@ -32,19 +36,24 @@ class Documents:
     are rarely asked about).
     """
 
-    def __init__(self, keep: int = 8) -> None:
+    def __init__(self, keep: int = 8, time_limit: float | None = SERVER_TIME_LIMIT) -> None:
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._keep = keep
+        self.time_limit = time_limit  # seconds per analysis (engine.analyze), None for none
 
     def get(self, uri: str, version: int | None, source: str, settings: Settings) -> Snapshot:
         snap = self._cache.get(uri)
         if snap is not None and snap.version == version and snap.analysis.source == source:
             self._cache.move_to_end(uri)
             return snap
-        reusable = snap is not None and snap.settings == settings and not snap.carried
-        analysis = analyze(source, settings, previous=snap.analysis if reusable else None)
+        # (A carried snapshot's analysis stopped at a syntax error; it passes on the state of
+        # the last version that parsed, so the next keystroke is still incremental.)
+        reusable = snap is not None and snap.settings == settings
+        analysis = analyze(source, settings, previous=snap.analysis if reusable else None, time_limit=self.time_limit)
         lines = Lines(source)
-        if analysis.syntax_error and snap is not None and not snap.analysis.syntax_error:
+        # (A text that was not analysed at all, e.g. nested too deeply or over the time
+        # limit, shows one notice instead: see diagnostics.py.)
+        if analysis.syntax_error and not not_analysed(analysis) and snap is not None and not snap.analysis.syntax_error:
             # Mid-edit syntax error: keep the squiggles on lines the edit did not touch
             # instead of flashing them all away until the code parses again.
             kept = [f for f in snap.analysis.visible

@@ -10,6 +10,7 @@ would be applied in parallel and corrupt the cells.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from lsprotocol import types
 
@@ -75,7 +76,8 @@ class NotebookCache:
             c and c.text for c in cells
         ]:
             return snap
-        programs, _ = analyze_cells([c.text if c is not None else None for c in cells], analyze, settings)
+        programs, _ = analyze_cells([c.text if c is not None else None for c in cells],
+                                    partial(analyze, time_limit=ls.time_limit), settings)
         snap = NotebookSnapshot(notebook_uri, nb.version, cells, programs)
         self._cache[notebook_uri] = snap
         return snap

@@ -13,21 +13,25 @@ import importlib
 import logging
 import threading
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import FeatureNotificationError
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..config import DEFAULT, Settings, settings_for
-from . import code_actions, diagnostics, hover, notebook_cells
+from . import code_actions, diagnostics, hover, notebook_cells, text_sync
 from .code_actions import FIX_ALL, MIGRATE, ClientFeatures
 from .convert import encoding_name, position
 from .notebook_cells import NotebookCache
-from .documents import Documents, Snapshot
+from .documents import SERVER_TIME_LIMIT, Documents, Snapshot
 from .protocol import MigrateProtocol
 
 PUSH_DELAY = 0.05  # seconds: coalesces a burst of keystrokes into one analysis
 CLIENT_ONLY_SETTINGS = {"path", "interpreter", "trace"}
+TIME_LIMIT_SETTING = "timeLimit"  # seconds per analysis (0: none); a server setting, not a rule setting
+logger = logging.getLogger(__name__)
 CMD_MIGRATE = "azureml-migrate.migrateFile"
 CMD_REPORT = "azureml-migrate.report"
 
@@ -48,6 +52,7 @@ class MigrateServer(LanguageServer):
         self.notebooks = NotebookCache()
         self.settings: Settings = DEFAULT
         self.overrides: dict[str, Any] = {}
+        self.time_limit: float | None = SERVER_TIME_LIMIT
         self._told: set[str] = set()
         self._settings_cache: dict[str, Settings] = {}
         self.client = ClientFeatures(encoding="utf-16", resolve_edit=False, document_changes=False,
@@ -60,9 +65,15 @@ class MigrateServer(LanguageServer):
             return
         # Editors send every setting, defaults included: only values the user set override
         # the project's pyproject.toml.
+        time_limit, problems = _time_limit(values.get(TIME_LIMIT_SETTING))  # before the filter: 0 is a value
         values = {k: v for k, v in values.items()
-                  if k not in CLIENT_ONLY_SETTINGS and v not in (None, "", [], {}, False)}
-        settings, problems = DEFAULT.merged(values)
+                  if k not in CLIENT_ONLY_SETTINGS and k != TIME_LIMIT_SETTING and v not in (None, "", [], {}, False)}
+        if time_limit != self.time_limit:
+            self.time_limit = self.documents.time_limit = time_limit
+            self.documents.clear()
+            self.notebooks.clear()
+        settings, more = DEFAULT.merged(values)
+        problems += more
         if problems:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Warning,
@@ -101,8 +112,9 @@ class MigrateServer(LanguageServer):
         snap = self.notebooks.get(self, notebook_uri, self.settings_for(notebook_uri))
         if snap is None:
             return
-        for cell_uri, diags in notebook_cells.diagnostics_by_cell(snap, self.client.encoding).items():
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=diags))
+        with diagnostics.gc_paused():
+            for cell_uri, diags in notebook_cells.diagnostics_by_cell(snap, self.client.encoding).items():
+                self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri, diagnostics=diags))
 
     def schedule_notebook_push(self, notebook_uri: str) -> None:
         self._debounce("notebook:" + notebook_uri, lambda: self.publish_notebook(notebook_uri))
@@ -119,14 +131,22 @@ class MigrateServer(LanguageServer):
             except asyncio.CancelledError:
                 return
             self._pending.pop(key, None)
-            action()
+            try:
+                action()
+            except Exception as exc:  # reported like an error in a notification handler, not lost in a task
+                logger.exception("publishing diagnostics for %s failed", key)
+                self._report_server_error(exc, FeatureNotificationError)
 
         self._pending[key] = asyncio.ensure_future(later())
 
     def snapshot(self, uri: str) -> Snapshot | None:
-        try:
-            doc = self.workspace.get_text_document(uri)
-        except Exception:  # unknown document: nothing to say about it
+        """The analysis of an open document; None for any other URI.
+
+        pygls' get_text_document() reads a document that is not open from disk: a request
+        naming /dev/zero, a FIFO or a missing file must not make the server read it.
+        """
+        doc = self.workspace.text_documents.get(unquote(uri)) if isinstance(uri, str) else None
+        if doc is None:
             return None
         return self.documents.get(uri, doc.version, doc.source, self.settings_for(uri))
 
@@ -134,8 +154,9 @@ class MigrateServer(LanguageServer):
         snap = self.snapshot(uri)
         if snap is None:
             return
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, version=snap.version, diagnostics=diagnostics.diagnostics(snap, self.client.encoding)))
+        with diagnostics.gc_paused():  # conversion and serialization
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, version=snap.version, diagnostics=diagnostics.diagnostics(snap, self.client.encoding)))
 
     def schedule_push(self, uri: str) -> None:
         if not self.client.pull_diagnostics:
@@ -152,6 +173,7 @@ def initialize(ls: MigrateServer, params: types.InitializeParams) -> None:
     action = td.code_action if td else None
     resolve_props = (action.resolve_support.properties if action and action.resolve_support else []) or []
     ws = caps.workspace
+    text_sync.install(ls.workspace)
     ls.client = ClientFeatures(
         encoding=encoding_name(ls.workspace.position_encoding),
         resolve_edit="edit" in resolve_props,
@@ -288,8 +310,11 @@ def code_action(ls: MigrateServer, params: types.CodeActionParams) -> list[types
 @server.feature(types.CODE_ACTION_RESOLVE)
 def code_action_resolve(ls: MigrateServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
+    if data.get("what") not in code_actions.KINDS:
+        return action  # not one of ours (or already complete)
     snap = ls.snapshot(data.get("uri", ""))
     if snap is None:
+        action.disabled = types.CodeActionDisabled(reason="The document is not open any more.")
         return action
     return code_actions.resolve(snap, action, ls.client, ls.settings_for(snap.uri))
 
@@ -320,6 +345,15 @@ def _cell_hover(ls: MigrateServer, notebook: str, params: types.HoverParams) -> 
     rng = types.Range(start=position(cell.lines, line, span.col, ls.client.encoding),
                       end=position(cell.lines, end_line, span.end_col, ls.client.encoding))
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=value), range=rng)
+
+
+def _time_limit(value: Any) -> tuple[float | None, list[str]]:
+    """The `timeLimit` setting: seconds per analysis, 0 for none, unset for the default."""
+    if value is None:
+        return SERVER_TIME_LIMIT, []
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < float("inf"):
+        return (float(value) or None), []
+    return SERVER_TIME_LIMIT, [f"{TIME_LIMIT_SETTING}: expected a number of seconds (0 for no limit)"]
 
 
 def uri_to_path(uri: str) -> str | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -26,9 +28,13 @@ MAX_BYTES = 2_000_000
 
 
 def _result_id(path: str, settings_key: int) -> str | None:
+    """Identifies this version of a regular file; None for anything else (a FIFO named
+    x.py would block the server in open())."""
     try:
         st = os.stat(path)
     except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
         return None
     return f"{st.st_mtime_ns}:{st.st_size}:{settings_key}"
 
@@ -36,7 +42,6 @@ def _result_id(path: str, settings_key: int) -> str | None:
 async def workspace_report(ls, params: types.WorkspaceDiagnosticParams) -> types.WorkspaceDiagnosticReport:
     folders = [to_fs_path(f.uri) for f in ls.workspace.folders.values()] or (
         [ls.workspace.root_path] if ls.workspace.root_path else [])
-    open_docs = set(ls.workspace.text_documents)
     previous = {p.uri: p.value for p in params.previous_result_ids or []}
     files: list[str] = []
     for folder in folders:
@@ -50,10 +55,23 @@ async def workspace_report(ls, params: types.WorkspaceDiagnosticParams) -> types
     if token is not None:
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
             title="azureml-migrate", message=f"checking {len(files)} files", percentage=0, cancellable=False))
+    try:
+        items = await _reports(ls, files, previous, token)
+    except asyncio.CancelledError:  # $/cancelRequest: close the progress the client shows
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="cancelled"))
+        raise
+    if token is not None:
+        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"checked {len(files)} files"))
+    return types.WorkspaceDiagnosticReport(items=items)
+
+
+async def _reports(ls, files: list[str], previous: dict[str, str], token) -> list:
+    open_docs = set(ls.workspace.text_documents)
     items: list = []
     for n, path in enumerate(files, start=1):
         uri = from_fs_path(path)
-        if uri in open_docs:
+        if unquote(uri) in open_docs:  # pygls keys documents by unquoted URI
             continue  # open documents are reported by textDocument/diagnostic
         settings = ls.settings_for(uri)
         result_id = _result_id(path, hash(settings))
@@ -65,7 +83,7 @@ async def workspace_report(ls, params: types.WorkspaceDiagnosticParams) -> types
             except SourceError:
                 continue
             if "azureml" in src.text:
-                snap = Snapshot(uri, None, analyze(src.text, settings), Lines(src.text))
+                snap = Snapshot(uri, None, analyze(src.text, settings, time_limit=ls.time_limit), Lines(src.text))
                 found = diagnostics(snap, ls.client.encoding)
             else:
                 found = []
@@ -74,6 +92,4 @@ async def workspace_report(ls, params: types.WorkspaceDiagnosticParams) -> types
             ls.work_done_progress.report(token, types.WorkDoneProgressReport(
                 message=f"{n}/{len(files)} files", percentage=int(100 * n / max(len(files), 1))))
         await asyncio.sleep(0)  # let edits and other requests through between files
-    if token is not None:
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"checked {len(files)} files"))
-    return types.WorkspaceDiagnosticReport(items=items)
+    return items
