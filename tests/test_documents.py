@@ -1,15 +1,18 @@
 """The server's document cache under random edit sequences: after any sequence of edits the
 findings equal a fresh analysis of the final text (incremental re-parse and the findings
-carried over during syntax errors never leak into a text that parses)."""
+carried over during syntax errors never leak into a text that parses), and the LSP
+diagnostics reused across keystrokes equal a fresh conversion."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from azureml_migrate.config import DEFAULT
 from azureml_migrate.engine import analyze
+from azureml_migrate.lsp import diagnostics
 from azureml_migrate.lsp.documents import Documents
 
 EXAMPLE = (Path(__file__).resolve().parent.parent / "examples" / "day1-experiment")
@@ -41,7 +44,7 @@ class Job:
         run = Run.get_context()
         run.log("start", 1)
 ''')
-ALPHABET = "abc()[]:=,.'\"# \n\tx0"
+ALPHABET = "abc()[]:=,.'\"# \n\tx0é😀"
 
 
 def key(analysis):
@@ -67,6 +70,10 @@ def test_random_edit_sequences_end_in_a_fresh_analysis(source, data):
         else:
             text = text[:pos] + data.draw(st.text(ALPHABET, min_size=1, max_size=4)) + text[pos:]
         snap = docs.get("file:///t.py", version, text, DEFAULT)
+        encoding = "utf-16" if version % 2 else "utf-8"
+        reused = diagnostics.diagnostics(snap, encoding)  # may reuse the previous version's
+        rebuilt = diagnostics.diagnostics(dataclasses.replace(snap, converted={}, previously_converted=None), encoding)
+        assert reused == rebuilt
         fresh = analyze(text)
         if not fresh.syntax_error:
             assert key(snap.analysis) == key(fresh) and not snap.carried

@@ -69,4 +69,27 @@ def diagnostics(snap: Snapshot, encoding: str) -> list[types.Diagnostic]:
             severity=types.DiagnosticSeverity.Information, source=SOURCE, code="AML000",
             message=f"azureml-migrate: {analysis.syntax_error}; {hint}")]
     with gc_paused():
-        return [diagnostic(snap, f, encoding) for f in analysis.visible]
+        return _converted(snap, encoding)
+
+
+def _converted(snap: Snapshot, encoding: str) -> list[types.Diagnostic]:
+    """The findings as diagnostics, reusing those of findings a keystroke did not reach.
+
+    A finding the incremental analysis kept is the same object, on lines that did not
+    change; its diagnostic is reused when nothing it is built from changed (the identity
+    check keeps a recycled `id()` from matching).
+    """
+    previous = snap.previously_converted or {}
+    cache = snap.converted
+    out = []
+    for f in snap.analysis.visible:
+        key = (f.span, f.message, f.blocked, f.fix_safety, encoding)
+        hit = cache.get(id(f)) or previous.get(id(f))
+        if hit is not None and hit[0] is f and hit[1] == key:
+            diag = hit[2]
+        else:
+            diag = diagnostic(snap, f, encoding)
+        cache[id(f)] = (f, key, diag)
+        out.append(diag)
+    snap.previously_converted = None  # the previous snapshot's entries are no longer needed
+    return out

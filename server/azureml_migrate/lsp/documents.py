@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..analysis.model import Analysis
 from ..config import Settings
@@ -25,6 +25,11 @@ class Snapshot:
     # version that did (only those whose lines did not change): shown, never fixed.
     carried: bool = False
     settings: Settings | None = None
+    # Diagnostics built for this snapshot's findings, and the previous snapshot's: findings
+    # an edit did not reach are the same objects, so their diagnostics are reused
+    # (lsp/diagnostics.py).
+    converted: dict = field(default_factory=dict)
+    previously_converted: dict | None = None
 
 
 class Documents:
@@ -59,9 +64,12 @@ class Documents:
             kept = [f for f in snap.analysis.visible
                     if all(snap.lines.line(n) == lines.line(n) for n in range(f.span.line, f.span.end_line + 1))]
             analysis.findings = kept
-            snap = Snapshot(uri, version, analysis, lines, carried=True, settings=settings)
+            new = Snapshot(uri, version, analysis, lines, carried=True, settings=settings)
         else:
-            snap = Snapshot(uri, version, analysis, lines, settings=settings)
+            new = Snapshot(uri, version, analysis, lines, settings=settings)
+        if snap is not None:
+            new.previously_converted = snap.converted
+        snap = new
         self._cache[uri] = snap
         self._cache.move_to_end(uri)
         while len(self._cache) > self._keep:
