@@ -16,11 +16,11 @@ from ..fixes.lazy import cst
 from ..astutil import literal
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .jobs import compute_keyword, compute_mode
 
 URL = LEARN + "migrate-to-v2-execution-automl"
 AUTOML = "azureml.train.automl.AutoMLConfig"
 AUTOML_RUN = "azureml.train.automl.run.AutoMLRun"
-COMPUTE_KINDS = {"azureml.core.ComputeTarget", "azureml.core.compute.AmlCompute", "azureml.core.compute.ComputeInstance"}
 
 # The real positional order of AutoMLConfig.__init__ (checked by tests/test_catalog.py).
 PARAMS = (
@@ -261,19 +261,10 @@ automl_config.set_training(
                 return Check(MANUAL, "`experiment_timeout_hours` -> `set_limits(timeout_minutes=<hours x 60>)`, a whole number")
             facts["minutes"] = int(value * 60)
         compute = given.get("compute_target")
-        facts["compute"] = "none"
-        if compute is not None:
-            ok, value = literal(compute)
-            b = site.binding(compute)
-            if ok and isinstance(value, str):
-                facts["compute"] = "literal"
-            elif b is not None and b.kind in COMPUTE_KINDS:
-                site.consume(compute)
-                facts["compute"] = "name-attr"
-            else:
-                safety = UNSAFE
-                facts["compute"] = "literal"
-                notes.append("`compute` must be a compute name in v2; check the variable holds one")
+        facts["compute"] = compute_mode(site, compute) if compute is not None else "none"
+        if facts["compute"] == "pass":
+            safety = UNSAFE
+            notes.append("`compute` must be a compute name in v2; check the variable holds one")
         dropped = [p for p in given if p in DROPPED]
         if dropped:
             notes.append(f"{', '.join(f'`{p}`' for p in dropped)} only affected local logging and are dropped")
@@ -294,10 +285,7 @@ automl_config.set_training(
             return build
 
         def compute(arg):
-            value = arg.value
-            if facts["compute"] == "name-attr":
-                value = cst.Attribute(value=value, attr=cst.Name("name"))
-            return keyword_arg("compute", value, arg)
+            return compute_keyword(arg, facts["compute"])
 
         mapping: dict = {p: None for p in PARAMS}
         mapping.update(FACTORY)

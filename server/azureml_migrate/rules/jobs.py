@@ -54,6 +54,27 @@ print(run.studio_url)
 """
 
 
+def compute_mode(site, expr) -> str:
+    """How a v1 `compute_target` becomes v2's `compute=` (a name): "literal" (a name),
+    "name-attr" (a compute object made in this file: its `.name`), or "pass" (unknown)."""
+    ok, value = literal(expr)
+    if ok and isinstance(value, str):
+        return "literal"
+    b = site.binding(expr)
+    if b is not None and b.kind in COMPUTE_KINDS:
+        site.consume(expr)
+        return "name-attr"
+    return "pass"
+
+
+def compute_keyword(arg, mode: str):
+    """The `compute=` argument for a v1 `compute_target` argument (see compute_mode)."""
+    value = arg.value
+    if mode == "name-attr":
+        value = cst.Attribute(value=value, attr=cst.Name("name"))
+    return keyword_arg("compute", value, arg)
+
+
 def workspace_of(finding) -> object | None:
     return finding.facts.get("workspace") if finding is not None else None
 
@@ -225,19 +246,10 @@ class ScriptRunConfigRule(Rule):
             safety = UNSAFE
             notes.append("variables in `arguments` are interpolated without shell quoting")
         compute = site.arg(5, "compute_target")
-        compute_mode = "none"
-        if compute is not None:
-            ok, value = literal(compute)
-            b = site.binding(compute)
-            if ok and isinstance(value, str):
-                compute_mode = "literal"
-            elif b is not None and b.kind in COMPUTE_KINDS:
-                site.consume(compute)
-                compute_mode = "name-attr"
-            else:
-                safety = UNSAFE
-                compute_mode = "pass"
-                notes.append("`compute` must be a compute name in v2; check the variable holds one")
+        mode = compute_mode(site, compute) if compute is not None else "none"
+        if mode == "pass":
+            safety = UNSAFE
+            notes.append("`compute` must be a compute name in v2; check the variable holds one")
         env = site.arg(6, "environment")
         if env is not None:
             b = site.consume(env)
@@ -247,7 +259,7 @@ class ScriptRunConfigRule(Rule):
             if b is None and site.inline(env) is None and not (ok and isinstance(value, str)):
                 safety = UNSAFE
                 notes.append("`environment` must be a v2 Environment or an 'name@label' string")
-        facts = {"parts": parts, "compute_mode": compute_mode, "has_env": env is not None}
+        facts = {"parts": parts, "compute_mode": mode, "has_env": env is not None}
         # distributed_job_config -> distribution= + instance_count= (DT5; see rules/distributed.py).
         problem = self._distribution(site, facts)
         if problem:
@@ -385,10 +397,7 @@ class ScriptRunConfigRule(Rule):
         mode = ctx.finding.facts["compute_mode"]
 
         def compute(arg: cst.Arg) -> cst.Arg:
-            value = arg.value
-            if mode == "name-attr":
-                value = cst.Attribute(value=value, attr=cst.Name("name"))
-            return keyword_arg("compute", value, arg)
+            return compute_keyword(arg, mode)
 
         def command(arg: cst.Arg) -> cst.Arg:
             return keyword_arg("command", command_expr, arg)

@@ -22,6 +22,7 @@ from ..fixes.lazy import cst
 from ..astutil import literal
 from ..fixes.calls import keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .jobs import compute_keyword, compute_mode
 
 URL = LEARN + "migrate-to-v2-execution-pipeline"
 ENDPOINTS_URL = LEARN + "migrate-to-v2-deploy-pipelines"
@@ -32,7 +33,6 @@ PIPELINE_DATA = f"{PC}.PipelineData"
 PIPELINE_RUN = f"{PC}.PipelineRun"
 STEP_RUN = f"{PC}.StepRun"
 SCRIPT_STEP = f"{PS}.PythonScriptStep"
-COMPUTE_KINDS = {"azureml.core.ComputeTarget", "azureml.core.compute.AmlCompute", "azureml.core.compute.ComputeInstance"}
 
 PIPELINE_PARAMS = ("workspace", "steps", "description", "default_datastore", "default_source_directory",
                    "resolve_closure")
@@ -375,20 +375,14 @@ class ScriptStep(_Step):
         compute = given.get("compute_target")
         if compute is None:
             return manual("v2 nodes need `compute=`: give the step a `compute_target`")
-        ok, value = literal(compute)
-        cb = site.binding(compute)
-        if ok and isinstance(value, str):
-            compute_mode = "literal"
-        elif cb is not None and cb.kind in COMPUTE_KINDS:
-            site.consume(compute)
-            compute_mode = "name-attr"
-        else:
+        mode = compute_mode(site, compute)
+        if mode == "pass":
             return manual("`compute_target` must be a compute name or a compute object made in this file")
         reuse = given.get("allow_reuse")
         ok, value = literal(reuse)
         if reuse is not None and not (ok and isinstance(value, bool)):
             return manual("`allow_reuse` must be a literal True or False")
-        facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": compute_mode}
+        facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": mode}
         name = given.get("name")
         if name is not None:
             ok, value = literal(name)
@@ -416,10 +410,7 @@ class ScriptStep(_Step):
             return build
 
         def compute(arg):
-            value = arg.value
-            if facts["compute"] == "name-attr":
-                value = cst.Attribute(value=value, attr=cst.Name("name"))
-            return keyword_arg("compute", value, arg)
+            return compute_keyword(arg, facts["compute"])
 
         def display_name(arg):
             return keyword_arg("display_name", arg.value, arg) if "display_name" in facts else None
