@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from azureml_migrate.config import DEFAULT
 from azureml_migrate.engine import analyze, fix_all
+from tests.support.migration import findings, migrate
 from azureml_migrate.rules import automl
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def findings(source: str, code: str):
-    return [f for f in analyze(source).visible if f.code == code]
-
-
-def migrate(source: str, unsafe: bool = True) -> str:
-    out, problems = fix_all(analyze(source), DEFAULT, unsafe)
-    assert problems == []
-    ast.parse(out)
-    assert fix_all(analyze(out), DEFAULT, unsafe)[0] == out, "a second pass must change nothing"
-    return out
 
 
 HEADER = """\

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import shutil
 import subprocess
 import sys
@@ -12,23 +11,12 @@ import pytest
 
 from azureml_migrate.config import DEFAULT
 from azureml_migrate.engine import analyze, fix_all
+from tests.support.migration import findings, migrate
 from azureml_migrate.rules.pipelines import node_name
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 TWO_STEP = (FIXTURES / "pipeline_two_step.before.py").read_text()
-
-
-def findings(source: str, code: str):
-    return [f for f in analyze(source).visible if f.code == code]
-
-
-def migrate(source: str, unsafe: bool = True) -> str:
-    out, problems = fix_all(analyze(source), DEFAULT, unsafe)
-    assert problems == []
-    ast.parse(out)
-    assert fix_all(analyze(out), DEFAULT, unsafe)[0] == out, "a second pass must change nothing"
-    return out
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -16,6 +16,18 @@ def literal(expr: ast.expr | None) -> tuple[bool, Any]:
         return False, None
 
 
+def call_arg(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
+    """The argument bound to a parameter (by keyword, else by position; not `*args`)."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw.value
+    if position is not None and position < len(call.args):
+        a = call.args[position]
+        if not isinstance(a, ast.Starred):
+            return a
+    return None
+
+
 def is_string_expr(expr: ast.expr | None) -> bool:
     """Syntax that certainly produces a str: literals, f-strings, str(), '...'.format()."""
     if isinstance(expr, ast.Constant):

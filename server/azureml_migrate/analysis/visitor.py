@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ..astutil import is_string_expr
+from ..astutil import call_arg, is_string_expr
 from ..rules import registry
 from ..rules.base import Check
 from ..text import Lines
@@ -220,16 +220,8 @@ class Site:
 
     # -- arguments (v1 positional order) --------------------------------------------
     def arg(self, position: int | None, keyword: str) -> ast.expr | None:
-        call = self.node
-        assert isinstance(call, ast.Call)
-        for kw in call.keywords:
-            if kw.arg == keyword:
-                return kw.value
-        if position is not None and position < len(call.args):
-            a = call.args[position]
-            if not isinstance(a, ast.Starred):
-                return a
-        return None
+        assert isinstance(self.node, ast.Call)
+        return call_arg(self.node, position, keyword)
 
     def has_star_args(self) -> bool:
         call = self.node
@@ -302,6 +294,10 @@ class Site:
     def is_statement(self) -> bool:
         """The node is a whole expression statement (`run.log(...)` on its own)."""
         return isinstance(self.stmt, ast.Expr) and self.stmt.value is self.node
+
+    def sole(self) -> bool:
+        """The statement is the only one of its block: removing it must leave `pass`."""
+        return id(self.stmt) in self.analyzer.sole_stmts
 
     def alone_on_line(self) -> bool:
         return id(self.stmt) not in self.analyzer.shared_line_stmts

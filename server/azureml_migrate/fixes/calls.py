@@ -131,6 +131,13 @@ def _separator(original: list[cst.Arg]) -> cst.Comma:
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
+def assignment_line(assign, value: cst.BaseExpression, **changes) -> cst.SimpleStatementLine:
+    """`target = <value>` from a small assignment statement, as a line of its own (for statement
+    fixes that turn one statement into several)."""
+    return cst.SimpleStatementLine(body=[assign.with_changes(value=value, semicolon=cst.MaybeSentinel.DEFAULT)],
+                                   **changes)
+
+
 def string_value(node: cst.BaseExpression) -> str | None:
     """The value of a plain (non-f, non-bytes) string literal."""
     if isinstance(node, cst.SimpleString):

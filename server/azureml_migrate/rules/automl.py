@@ -13,8 +13,8 @@ import json
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
-from ..fixes.calls import arg_map, keyword_arg, rebuild_call
+from ..astutil import call_arg, literal
+from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
 from .jobs import compute_keyword, compute_mode
 
@@ -95,23 +95,16 @@ def _dataset_path(site, expr: ast.expr) -> tuple[str | None, str]:
     if creator is None or not isinstance(creator.rule, DatasetGetByName):
         return None, "only a dataset got with `Dataset.get_by_name(ws, name=...)` in this file is converted"
     call = creator.node
-    name_expr = _call_arg(call, 1, "name")
+    name_expr = call_arg(call, 1, "name")
     ok, name = literal(name_expr)
     if not ok or not isinstance(name, str):
         return None, "the dataset name must be a literal"
-    version_expr = _call_arg(call, 2, "version")
+    version_expr = call_arg(call, 2, "version")
     ok, version = literal(version_expr) if version_expr is not None else (True, "latest")
     if not ok or isinstance(version, bool) or not (isinstance(version, int) or str(version).isdigit()
                                                    or version == "latest"):
         return None, "the dataset version must be a number or 'latest'"
     return (f"azureml:{name}@latest" if version == "latest" else f"azureml:{name}:{version}"), ""
-
-
-def _call_arg(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
-    for k in call.keywords:
-        if k.arg == keyword:
-            return k.value
-    return call.args[position] if position < len(call.args) else None
 
 
 class AutoMLConfigRule(Rule):
@@ -315,7 +308,7 @@ automl_config.set_training(
                 return cst.parse_statement(head + "\n" + "".join(f"    {k},\n" for k in kwargs) + ")\n")
             return cst.parse_statement(f"{head}{', '.join(kwargs)})\n")
 
-        statements = [node_statement(node, factory)]
+        statements = [assignment_line(node, factory)]
         for method, table in (("set_limits", LIMITS), ("set_training", TRAINING)):
             stmt = setter(method, table, [])
             if stmt is not None:
@@ -324,10 +317,6 @@ automl_config.set_training(
             statements.append(cst.parse_statement(
                 f'{mod.code_for_node(target)}.set_featurization(mode="{facts["featurization"]}")\n'))
         return cst.FlattenSentinel(statements)
-
-
-def node_statement(assign, value: cst.BaseExpression) -> cst.SimpleStatementLine:
-    return cst.SimpleStatementLine(body=[assign.with_changes(value=value, semicolon=cst.MaybeSentinel.DEFAULT)])
 
 
 class AutoMLRunOutput(Rule):

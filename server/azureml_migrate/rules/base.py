@@ -113,6 +113,14 @@ class Rule:
         return sections
 
 
+def remove_statement(ctx: FixContext) -> Any:
+    """The fix of a statement that goes away: removed, or `pass` when it was the only
+    statement of its block (the check records `sole=site.sole()` in its facts)."""
+    from ..fixes.lazy import cst
+
+    return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+
+
 def snippet_body(code: str) -> str:
     """An example without its import lines, for hover cards."""
     lines = [ln for ln in code.strip("\n").splitlines() if not re.match(r"^(from|import)\s", ln)]

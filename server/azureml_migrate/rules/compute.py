@@ -25,7 +25,7 @@ from ..fixes.lazy import cst
 
 from ..astutil import literal
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
-from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
 URL = LEARN + "migrate-to-v2-resource-compute"
 
@@ -595,10 +595,10 @@ class ComputeWait(Rule):
         if b is None or not isinstance(b.creator.rule, (ComputeGet, ComputeCreate)):
             return Check(MANUAL, "cannot tell which compute this is")
         site.require(b)
-        return Check(self.safety, facts={"workspace": ws, "sole": id(site.stmt) in site.analyzer.sole_stmts})
+        return Check(self.safety, facts={"workspace": ws, "sole": site.sole()})
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 # -- operations on an existing compute ----------------------------------------------------

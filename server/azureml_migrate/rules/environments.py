@@ -12,7 +12,7 @@ from ..fixes.lazy import cst
 
 from ..astutil import literal
 from ..fixes.calls import keyword_arg, rebuild_call
-from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
 ENV = "azureml.core.Environment"
 CONDA = "azureml.core.conda_dependencies.CondaDependencies"
@@ -354,7 +354,7 @@ class EnvironmentAttribute(Rule):
                 return Check(MANUAL, "the value is not a literal")
             if not site.alone_on_line():
                 return Check(MANUAL, "the statement shares its line")
-            return Check(self.safety, facts={"remove": True, "sole": id(stmt) in site.analyzer.sole_stmts})
+            return Check(self.safety, facts={"remove": True, "sole": site.sole()})
         value = site.consume(stmt.value)
         site.require(value)
         site.require_finding(site.inline(stmt.value))
@@ -362,7 +362,7 @@ class EnvironmentAttribute(Rule):
 
     def fix(self, node, ctx):
         if ctx.finding.facts.get("remove"):
-            return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+            return remove_statement(ctx)
         attr = ctx.finding.symbol[len(ENV) + 1:]
         target = node.targets[0].target  # env.docker.base_image
         env = target.value.value

@@ -12,9 +12,9 @@ import shlex
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
-from ..fixes.calls import arg_map, keyword_arg, rebuild_call
-from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from ..astutil import call_arg, literal
+from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
+from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
 EXPERIMENT = "azureml.core.Experiment"
 SRC = "azureml.core.ScriptRunConfig"
@@ -492,7 +492,7 @@ class RunConfigAttribute(Rule):
         value = site.consume(stmt.value)
         site.require(value)
         site.require_finding(site.inline(stmt.value))
-        facts = {"value": site.source(stmt.value), "sole": id(stmt) in site.analyzer.sole_stmts}
+        facts = {"value": site.source(stmt.value), "sole": site.sole()}
         return Check(self.safety, facts=facts)
 
     def fix(self, node, ctx):
@@ -501,7 +501,7 @@ class RunConfigAttribute(Rule):
         if ctx.finding.facts.get("carry") is not None:
             return moved_statement(ctx.finding.facts["carry"], ctx)
         if ctx.finding.facts.get("fold_into") is not None:
-            return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+            return remove_statement(ctx)
         attr = ctx.finding.symbol.rsplit(".", 1)[1]
         _, target = self.targets[attr]
         config = node.targets[0].target.value.value  # config.run_config.X -> config
@@ -596,7 +596,7 @@ class ExperimentSubmit(Rule):
             client = ctx.client()
             if isinstance(node, (cst.Assign, cst.AnnAssign)):
                 return cst.FlattenSentinel([
-                    cst.SimpleStatementLine(body=[node.with_changes(value=submit, semicolon=cst.MaybeSentinel.DEFAULT)]),
+                    assignment_line(node, submit),
                     cst.parse_statement(f"{client}.jobs.stream({stream}.name)\n"),
                 ])
             code = cst.Module(body=[]).code_for_node(submit)
@@ -719,9 +719,7 @@ print(run.studio_url)
         if widget is None or not isinstance(widget.rule, RunDetailsWidget) or site.node.args or site.node.keywords:
             return Check(MANUAL, "only `RunDetails(run).show()` is rewritten")
         call = widget.node
-        run = call.args[0] if len(call.args) == 1 and not call.keywords else (
-            call.keywords[0].value if not call.args and len(call.keywords) == 1
-            and call.keywords[0].arg == "run_instance" else None)
+        run = call_arg(call, 0, "run_instance") if len(call.args) + len(call.keywords) == 1 else None
         b = site.binding(run)
         if b is None or b.origin != "submitted" or b.creator is None:
             return Check(MANUAL, "the run must be submitted in this file")

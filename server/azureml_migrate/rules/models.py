@@ -24,7 +24,7 @@ from ..fixes.lazy import cst
 
 from ..astutil import literal
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
-from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
 URL_MODEL = LEARN + "migrate-to-v2-assets-model"
 URL_DEPLOY = LEARN + "migrate-to-v2-deploy-endpoints"
@@ -606,10 +606,10 @@ class InferenceConfigRule(Rule):
         site.require(eb)
         return Check(self.safety, "folded into the online deployment (AML613)", facts={
             "code": code_src, "entry": entry_src, "environment": eb,
-            "sole": id(site.stmt) in site.analyzer.sole_stmts})
+            "sole": site.sole()})
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 class AciDeployConfiguration(Rule):
@@ -663,7 +663,7 @@ class AciDeployConfiguration(Rule):
         if given - {"cpu_cores", "memory_gb", "auth_enabled", "tags", "description"} or site.assigned_name() is None \
                 or not site.alone_on_line():
             return Check(MANUAL, note, facts={"sku": sku})
-        facts = {"sku": sku, "sole": id(site.stmt) in site.analyzer.sole_stmts}
+        facts = {"sku": sku, "sole": site.sole()}
         for p in ("tags", "description"):
             if p in given:
                 facts[p] = site.source(site.arg(self.params.index(p), p))
@@ -673,7 +673,7 @@ class AciDeployConfiguration(Rule):
         return Check(self.safety, note + "; folded into the online deployment (AML613)", facts=facts)
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 class AksDeployConfiguration(Rule):
@@ -868,10 +868,11 @@ print(service.scoring_uri)
         if model is None or model.kind != MODEL or model.creator is None:
             return ""
         inference = site.binding(site.arg(3, "inference_config"))
-        if inference is None or inference.creator is None or not isinstance(inference.creator.rule, InferenceConfigRule) \
-                or inference.creator.safety is None:
-            return "" if inference is None else f"the InferenceConfig on line {inference.creator.span.line} is migrated by hand" \
-                if inference.creator is not None else ""
+        creator = inference.creator if inference is not None else None
+        if creator is None or not isinstance(creator.rule, InferenceConfigRule):
+            return ""
+        if creator.safety is None:
+            return f"the InferenceConfig on line {creator.span.line} is migrated by hand"
         if cfg is None or cfg.creator is None or not isinstance(cfg.creator.rule, AciDeployConfiguration) \
                 or cfg.creator.safety is None:
             return ""
@@ -1041,10 +1042,10 @@ print(service.name)
             return Check(MANUAL, "wait for the deployment with `.result()` on `ml_client.online_deployments.begin_create_or_update(...)`")
         site.require(b)
         return Check(self.safety, "v1 raised for a failed service; check `provisioning_state` if that matters",
-                     facts={"workspace": ws, "sole": id(site.stmt) in site.analyzer.sole_stmts})
+                     facts={"workspace": ws, "sole": site.sole()})
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 class WebserviceRun(Rule):

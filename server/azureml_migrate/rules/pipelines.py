@@ -20,9 +20,9 @@ import shlex
 from ..fixes.lazy import cst
 
 from ..astutil import literal
-from ..fixes.calls import keyword_arg, rebuild_call
-from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
-from .jobs import compute_keyword, compute_mode
+from ..fixes.calls import assignment_line, keyword_arg, rebuild_call
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
+from .jobs import ScriptRunConfigRule, compute_keyword, compute_mode
 
 URL = LEARN + "migrate-to-v2-execution-pipeline"
 ENDPOINTS_URL = LEARN + "migrate-to-v2-deploy-pipelines"
@@ -240,9 +240,7 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
         code = f"@{dsl}.pipeline({args})\ndef {func}():\n" + "".join(body)
         # A blank line around the definition, as around any function (PEP 8 asks two at top level).
         definition = cst.parse_statement(code).with_changes(leading_lines=[cst.EmptyLine()])
-        call = cst.SimpleStatementLine(body=[node.with_changes(value=cst.parse_expression(f"{func}()"),
-                                                               semicolon=cst.MaybeSentinel.DEFAULT)],
-                                       leading_lines=[cst.EmptyLine()])
+        call = assignment_line(node, cst.parse_expression(f"{func}()"), leading_lines=[cst.EmptyLine()])
         return cst.FlattenSentinel([definition, call])
 
 
@@ -397,8 +395,6 @@ class ScriptStep(_Step):
         return Check(safety, "; ".join(notes), facts=facts)
 
     def fix(self, node, ctx):
-        from .jobs import ScriptRunConfigRule
-
         facts = ctx.finding.facts
         command_expr = ScriptRunConfigRule._command_expr(facts["parts"], '"')
 
@@ -517,10 +513,10 @@ class PipelineDataRule(Rule):
                 site.absorb(default_store)
             else:
                 site.consume(datastore)
-        return Check(self.safety, facts={"key": key, "sole": id(site.stmt) in site.analyzer.sole_stmts})
+        return Check(self.safety, facts={"key": key, "sole": site.sole()})
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 class PipelineDataConsumption(Rule):

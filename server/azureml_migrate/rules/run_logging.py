@@ -14,7 +14,7 @@ from ..fixes.lazy import cst
 
 from ..astutil import is_string_expr, literal
 from ..fixes.calls import arg_map, keyword_arg
-from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
 RUN = "azureml.core.Run"
 
@@ -95,10 +95,10 @@ class GetContext(Rule):
         if site.assigned_name() is None or not site.alone_on_line():
             # Inline uses (`Run.get_context().log(...)`) are rewritten by the outer call.
             return Check(MANUAL, "only `run = Run.get_context()` on its own line is removed", facts={"inline": True})
-        return Check(self.safety, facts={"sole": id(site.stmt) in site.analyzer.sole_stmts})
+        return Check(self.safety, facts={"sole": site.sole()})
 
     def fix(self, node, ctx):
-        return cst.Pass() if ctx.finding.facts.get("sole") else cst.RemovalSentinel.REMOVE
+        return remove_statement(ctx)
 
 
 class Log(_MlflowCall):
