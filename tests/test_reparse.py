@@ -186,11 +186,13 @@ def b():
 from azureml.core import Run, Workspace
 from azureml.core.compute import ComputeTarget
 from azureml.core.compute_target import ComputeTargetException
+from azureml.train.hyperdrive import choice
 ws = Workspace.from_config()
 try:
     ct = ComputeTarget(workspace=ws, name="cpu")
 except ComputeTargetException:
     ct = None
+batch = choice(range(3))  # is `range` the builtin? The check reads the whole tree
 
 
 def a():

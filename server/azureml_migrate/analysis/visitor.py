@@ -216,6 +216,7 @@ class Site:
         self.requires_findings: list[Finding] = []
         self.consumes: set[int] = set()
         self.absorbed: list[Finding] = []
+        self.handler: ast.ExceptHandler | None = None  # the `except` clause this fix changes with
         self.symbol = ""
 
     # -- arguments (v1 positional order) --------------------------------------------
@@ -273,6 +274,42 @@ class Site:
     def require_finding(self, finding: Finding | None) -> None:
         if finding is not None and finding not in self.requires_findings:
             self.requires_findings.append(finding)
+
+    def exception_clauses(self, by_name: dict[str, str] | None = None) -> list[tuple[ast.ExceptHandler, str]]:
+        """The `except` clauses around this statement, in the order Python tries them
+        (innermost `try` first), one entry per class named: (handler, canonical symbol).
+
+        A bare `except:` names `builtins.BaseException`; a clause that cannot be told apart
+        (`except errors:`) names "". Only `azureml` imports are tracked, so `by_name` gives
+        the symbol of other imported names by their last part (`ResourceNotFoundError`).
+        """
+        analyzer = self.analyzer
+        out: list[tuple[ast.ExceptHandler, str]] = []
+        for stmt in reversed(analyzer.open_trys):
+            for handler in stmt.handlers:
+                if handler.type is None:
+                    out.append((handler, "builtins.BaseException"))
+                    continue
+                elements = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+                for element in elements:
+                    symbol = analyzer.exception_symbol(element)
+                    if symbol is None and by_name:
+                        last = element.attr if isinstance(element, ast.Attribute) else getattr(element, "id", "")
+                        symbol = by_name.get(last)
+                    out.append((handler, symbol or ""))
+        return out
+
+    def change_with_handler(self, handler: ast.ExceptHandler) -> None:
+        """This fix and the fix of `handler`'s v1 exception are one group (either needs the other)."""
+        self.handler = handler
+
+    def try_body_findings(self) -> list[Finding]:
+        """For a finding on an `except` clause: the findings of its `try` body."""
+        return self.analyzer.try_findings.get(id(self.stmt), [])
+
+    def handler_links(self) -> list[Finding]:
+        """For a finding on an `except` clause: the body's findings that change with it."""
+        return self.analyzer.handler_links.get(id(self.node), [])
 
     def absorb(self, finding: Finding | None) -> None:
         """An inline v1 call (`Experiment(ws, "x").submit(...)`) this fix rewrites itself."""
@@ -351,6 +388,11 @@ class Analyzer:
         self.sole_stmts: set[int] = set()  # the only statement of their block
         self._block_of: dict[int, tuple[list[ast.stmt], int]] = {}  # statement -> (its block, index)
         self._unit_ids: tuple[Unit | None, set[int]] = (None, set())
+        # The `try` statements whose body is being walked (innermost last), and per `try`
+        # the findings that asked to change with one of its handlers (see Site.catching_handler).
+        self.open_trys: list[ast.Try] = []
+        self.handler_links: dict[int, list[Finding]] = {}
+        self.try_findings: dict[int, list[Finding]] = {}
 
     # -- what checks may read -------------------------------------------------------
     @property
@@ -508,18 +550,76 @@ class Analyzer:
                     for item in value:
                         if isinstance(item, ast.expr):
                             self.visit(item)
-                        elif isinstance(item, ast.excepthandler):
-                            if item.type is not None:
-                                self.visit(item.type)
-                            if item.name:
-                                self.assign_name(item.name, None)
-                            self.visit_body(item.body)
                         elif isinstance(item, ast.withitem):
                             self.visit(item.context_expr)
                             if item.optional_vars is not None:
                                 self.bind_target(item.optional_vars, None)
                         elif isinstance(item, ast.match_case):
                             self.visit_body(item.body)
+
+    def stmt_Try(self, stmt: ast.Try) -> None:
+        """The body first (knowing which `try` it is in), then each handler's type: a v1
+        exception class there is a finding of its own, tied to the body's findings that
+        asked for it (`except ComputeTargetException:` changes with `ComputeTarget(ws, name)`)."""
+        self.open_trys.append(stmt)
+        first = len(self.seg.findings)
+        try:
+            self.visit_body(stmt.body)
+        finally:
+            self.open_trys.pop()
+        self.try_findings[id(stmt)] = self.seg.findings[first:]
+        for handler in stmt.handlers:
+            if handler.type is not None:
+                self.visit(handler.type)
+                self.handler_findings(stmt, handler)
+            if handler.name:
+                self.assign_name(handler.name, None)
+            self.visit_body(handler.body)
+        self.visit_body(stmt.orelse)
+        self.visit_body(stmt.finalbody)
+
+    stmt_TryStar = stmt_Try
+
+    def handler_findings(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
+        assert handler.type is not None
+        elements = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for element in elements:
+            symbol = self.exception_symbol(element)
+            rule = registry.match("except", symbol, None) if symbol else None
+            if rule is None:
+                continue
+            finding = self.add_finding(rule, symbol, handler, stmt, receiver=None, span_node=element)
+            for linked in self.handler_links.get(id(handler), ()):
+                if finding not in linked.requires_findings:
+                    linked.requires_findings.append(finding)
+
+    def exception_symbol(self, expr: ast.expr) -> str | None:
+        """What an `except` clause names: the canonical v1 symbol, `builtins.<Name>` for an
+        unbound name, or None when unknown. (A lookup only: nothing is recorded.)"""
+        attrs: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            attrs.insert(0, expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        saved = self.ambiguous_refs
+        try:
+            entry = self.lookup(expr.id)
+        finally:
+            self.ambiguous_refs = saved
+        if isinstance(entry, ImportRef):
+            return v1_names.canonical(".".join([entry.qualified, *attrs]))
+        if entry is None and not attrs and not self.is_bound(expr.id):
+            return f"builtins.{expr.id}"
+        return None
+
+    def is_bound(self, name: str) -> bool:
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if name in scope.history:
+                return True
+            scope = scope.parent
+        return False
 
     def stmt_For(self, stmt: ast.For) -> None:
         self.visit(stmt.iter)
@@ -819,7 +919,8 @@ class Analyzer:
         finding.message = registry.IMPORT.describe(finding)
         self.seg.findings.append(finding)
 
-    def add_finding(self, rule: Any, symbol: str, node: ast.AST, stmt: ast.stmt | None, receiver: Obj | None) -> Finding:
+    def add_finding(self, rule: Any, symbol: str, node: ast.AST, stmt: ast.stmt | None, receiver: Obj | None,
+                    span_node: ast.AST | None = None) -> Finding:
         assert stmt is not None
         site = Site(self, node, stmt, receiver)
         site.symbol = symbol
@@ -827,7 +928,7 @@ class Analyzer:
         finding = Finding(
             rule=rule,
             symbol=symbol,
-            span=self.span(node),
+            span=self.span(span_node or node),
             node=node,
             stmt=stmt,
             safety=check.safety,
@@ -840,6 +941,8 @@ class Analyzer:
         )
         for inner in site.absorbed:
             inner.absorbed_by = finding
+        if site.handler is not None:
+            self.handler_links.setdefault(id(site.handler), []).append(finding)
         # A method call on a binding consumes the receiver name it is called on.
         if receiver is not None and receiver.binding is not None and rule is not registry.GENERIC:
             recv = _receiver_name(node)

@@ -23,6 +23,7 @@ from .errors import FixError
 from .imports import ImportClash, import_edits
 
 _WRAP = "if True:\n"
+_CST_HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
 _NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
 
 
@@ -86,19 +87,22 @@ class OrdinalKeys:
     """
 
     def __init__(self, stmts: list[ast.stmt], lines: Lines, offset: int) -> None:
-        exprs, smalls = [], []
+        exprs, smalls, handlers = [], [], []
         for stmt in stmts:
             for n in ast.walk(stmt):
                 if isinstance(n, (ast.Call, ast.Attribute)):
                     exprs.append(n)
                 elif isinstance(n, _SIMPLE_STMTS):
                     smalls.append(n)
+                elif isinstance(n, ast.ExceptHandler):
+                    handlers.append(n)
         order = lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0))  # noqa: E731
         self.exprs = sorted(exprs, key=order)
         self.smalls = sorted(smalls, key=order)
+        self.handlers = sorted(handlers, key=order)
         self.lines, self.offset = lines, offset
         self.keys: dict[int, tuple] = {}
-        self._e = self._s = 0
+        self._e = self._s = self._h = 0
 
     def see(self, node) -> None:
         if isinstance(node, (cst.Call, cst.Attribute)):
@@ -112,6 +116,13 @@ class OrdinalKeys:
                 raise _Unpaired
             if isinstance(a, ast.Attribute) and a.attr != node.attr.value:
                 raise _Unpaired
+        elif isinstance(node, _CST_HANDLERS):
+            if self._h >= len(self.handlers):
+                raise _Unpaired
+            a = self.handlers[self._h]
+            self._h += 1
+            self.keys[id(node)] = handler_key(a, self.lines, self.offset)
+            return
         elif isinstance(node, cst.BaseSmallStatement):
             if self._s >= len(self.smalls):
                 raise _Unpaired
@@ -124,7 +135,7 @@ class OrdinalKeys:
         self.keys[id(node)] = (*_span_key(a, self.lines, self.offset), type(node).__name__)
 
     def finish(self) -> None:
-        if self._e != len(self.exprs) or self._s != len(self.smalls):
+        if self._e != len(self.exprs) or self._s != len(self.smalls) or self._h != len(self.handlers):
             raise _Unpaired
 
     def get(self, key: int, default=None):
@@ -137,11 +148,19 @@ def _span_key(node: ast.AST, lines: Lines, offset: int) -> tuple:
             lines.char_col(end, node.end_col_offset or 0))
 
 
+def handler_key(handler: ast.ExceptHandler, lines: Lines, offset: int) -> tuple:
+    """An `except` clause is known by where it starts (libcst and `ast` end it differently)."""
+    return (handler.lineno - offset, lines.char_col(handler.lineno, handler.col_offset), "ExceptHandler")
+
+
 def position_keys(module) -> dict[int, tuple]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     keys: dict[int, tuple] = {}
     for node, r in wrapper.resolve(PositionProvider).items():
-        keys[id(node)] = (r.start.line, r.start.column, r.end.line, r.end.column, type(node).__name__)
+        if isinstance(node, _CST_HANDLERS):
+            keys[id(node)] = (r.start.line, r.start.column, "ExceptHandler")
+        else:
+            keys[id(node)] = (r.start.line, r.start.column, r.end.line, r.end.column, type(node).__name__)
     return keys
 
 
@@ -182,6 +201,12 @@ class _UnitTransformer(cst.CSTTransformer):
         return self._apply(original, updated)
 
     def leave_Attribute(self, original, updated):
+        return self._apply(original, updated)
+
+    def leave_ExceptHandler(self, original, updated):
+        return self._apply(original, updated)
+
+    def leave_ExceptStarHandler(self, original, updated):
         return self._apply(original, updated)
 
     def leave_Assign(self, original, updated):
@@ -269,6 +294,8 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
         stmt_key = (*_span_key(f.stmt, ctx.lines, offset), type(f.stmt).__name__)
         if is_statement_fix(f, ctx):
             statement_targets[stmt_key] = f
+        elif isinstance(f.node, ast.ExceptHandler):
+            targets[handler_key(f.node, ctx.lines, offset)] = f
         else:
             targets[(*_key_of(f, offset), type(f.node).__name__)] = f
         b = f.creates

@@ -29,7 +29,7 @@ def rule_card(rule: Rule, symbol: str) -> str:
 
 
 def _rule_for(symbol: str) -> Rule | None:
-    for on in ("call", "attribute", "assign"):
+    for on in ("call", "attribute", "assign", "except"):
         rule = registry.match(on, symbol, None)
         if rule is not None:
             return rule

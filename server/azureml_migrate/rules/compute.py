@@ -40,44 +40,54 @@ ENTITIES = "azure.ai.ml.entities"
 GET_PARAMS = ("workspace", "name")
 CREATE_PARAMS = ("workspace", "name", "provisioning_configuration")
 
-# Exceptions that also catch what v2 raises (azure.core.exceptions.ResourceNotFoundError
-# and HttpResponseError derive from AzureError, which derives from Exception).
-_V2_SAFE_HANDLERS = {"ResourceNotFoundError", "HttpResponseError", "AzureError", "Exception", "BaseException"}
+# What catches v1's ComputeTargetException (its bases: AzureMLException, Exception), and
+# what catches v2's ResourceNotFoundError (HttpResponseError for a failed creation); v2's
+# names are found by name, as the engine tracks only `azureml` imports.
+CTE = "azureml.exceptions.ComputeTargetException"
+_V2_ERRORS = {name: f"azure.core.exceptions.{name}" for name in ("ResourceNotFoundError", "HttpResponseError",
+                                                                  "AzureError")}
+_BROAD = {"builtins.Exception", "builtins.BaseException"}
+_CATCHES_V1 = {CTE, "azureml.exceptions.AzureMLException", "azureml._common.exceptions.AzureMLException", *_BROAD}
+# v2's error -> what catches it (ResourceNotFoundError derives from HttpResponseError,
+# which derives from AzureError).
+_CATCHES_V2 = {
+    "ResourceNotFoundError": {*_V2_ERRORS.values(), *_BROAD},
+    "HttpResponseError": {_V2_ERRORS["HttpResponseError"], _V2_ERRORS["AzureError"], *_BROAD},
+}
 
 
-def _terminal_names(expr: ast.expr | None) -> set[str]:
-    if expr is None:
-        return set()
-    out = set()
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name):
-            out.add(node.id)
-        elif isinstance(node, ast.Attribute):
-            out.add(node.attr)
-    return out
+def _first(clauses, catches: set[str]):
+    """(index, handler, symbol) of the first clause that catches, or that cannot be told apart."""
+    for i, (handler, symbol) in enumerate(clauses):
+        if symbol == "" or symbol in catches:
+            return i, handler, symbol
+    return len(clauses), None, None
 
 
-def _exception_problem(site) -> str | None:
-    """Why v2's exceptions would escape a surrounding `except ComputeTargetException:`."""
-    stmt = site.stmt
-    for node in ast.walk(site.analyzer.tree):
-        if not isinstance(node, ast.Try) or not node.body:
-            continue
-        if not (node.body[0].lineno <= stmt.lineno <= (node.body[-1].end_lineno or 0)):
-            continue
-        if not any(s is stmt for b in node.body for s in ast.walk(b)):
-            continue
-        catches_v1 = covered = False
-        for handler in node.handlers:
-            names = _terminal_names(handler.type)
-            if handler.type is None or names & _V2_SAFE_HANDLERS:
-                covered = True
-            if "ComputeTargetException" in names:
-                catches_v1 = True
-        if catches_v1 and not covered:
-            return ("v2 raises `azure.core.exceptions.ResourceNotFoundError` (HttpResponseError for other "
-                    "service errors), not `ComputeTargetException`: change the `except` clause, then fix")
-    return None
+def _exception_handling(site, v2_error: str) -> str | None:
+    """The `except` clause that handled v1's error must be the one that handles v2's.
+
+    Returns why not, or None; a clause naming `ComputeTargetException` that handled the
+    error is tied to this fix (it becomes `except ResourceNotFoundError:`, AML418), so
+    it is only allowed for the lookup (`v2_error` is then ResourceNotFoundError).
+    """
+    clauses = site.exception_clauses(_V2_ERRORS)
+    i1, h1, s1 = _first(clauses, _CATCHES_V1)
+    i2, h2, s2 = _first(clauses, _CATCHES_V2[v2_error])
+    if "" in (s1, s2):
+        return "cannot tell what the `except` clause around it catches"
+    if h1 is None:
+        return None  # v1's error was not caught here (a clause for v2's was written by hand)
+    if s1 == CTE and v2_error == "ResourceNotFoundError":
+        if h2 is not None and i2 < i1:
+            return (f"v2's `{v2_error}` would reach the `except` clause on line {h2.lineno}, not the one on line "
+                    f"{h1.lineno} that handled v1's `ComputeTargetException`: reorder the clauses, then fix")
+        site.change_with_handler(h1)
+        return None
+    if h1 is h2:
+        return None  # one clause catches both (`except Exception:`)
+    return (f"v2 raises `azure.core.exceptions.{v2_error}`, which the `except {s1.rpartition('.')[2]}` clause "
+            f"on line {h1.lineno} does not catch: change the clause, then fix")
 
 
 def _workspace_of_receiver(site):
@@ -107,9 +117,10 @@ class ComputeGet(Rule):
     around the call must change with it.
 
     ## Fix safety
-    Safe. Inside a `try` whose `except` catches `ComputeTargetException` (and nothing that
-    also catches v2's errors) the fix is held back: change the `except` clause to
-    `except ResourceNotFoundError:` (from `azure.core.exceptions`) first.
+    Safe. Inside `try: ... except ComputeTargetException:` the clause changes in the
+    same fix (AML418), so "not found" still reaches it. Held back when the first clause
+    that catches v1's exception is one v2's error would miss (`except AzureMLException:`)
+    or cannot be told apart (`except errors:`).
     """
 
     code = "AML401"
@@ -138,6 +149,8 @@ print(cluster.name)
 """
 
     def check(self, site):
+        # First, so that the `except` clause it is tied to says why it is held back too.
+        problem = _exception_handling(site, "ResourceNotFoundError")
         if site.has_star_args():
             return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
         ws = site.consume(site.arg(0, "workspace"))
@@ -145,7 +158,6 @@ print(cluster.name)
             return Check(MANUAL, "cannot tell which workspace this is")
         if site.arg(1, "name") is None:
             return Check(MANUAL, "no compute name is given")
-        problem = _exception_problem(site)
         if problem:
             return Check(MANUAL, problem)
         site.require(ws)
@@ -503,7 +515,7 @@ class ComputeCreate(Rule):
         ok, value = literal(name)
         if ok and value in ("amlcompute", "local", "containerinstance"):
             return Check(MANUAL, f"v1 rejects the reserved name {value!r}")
-        problem = _exception_problem(site)
+        problem = _exception_handling(site, "HttpResponseError")
         if problem:
             return Check(MANUAL, problem)
         b = site.binding(cfg)
@@ -999,26 +1011,93 @@ class WorkspaceComputeTargets(Rule):
 
 
 class ComputeTargetExceptionRule(Rule):
-    """The exception v1 raised for compute errors, including "not found".
+    """`except ComputeTargetException:`, the exception v1 raised for compute errors.
+
+    ## Why
+    The usual v1 "get or create" pattern catches the lookup's "not found" error:
+
+        try:
+            cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+        except ComputeTargetException:
+            cluster = ComputeTarget.create(ws, "cpu-cluster", config)
 
     ## Migration
-    v2 raises `azure.core.exceptions.ResourceNotFoundError` when `ml_client.compute.get`
-    finds no compute, and `HttpResponseError` (its base class) for other service errors.
-    Change `except ComputeTargetException:` to `except ResourceNotFoundError:` when the
-    `try` body is migrated.
+    v2's `ml_client.compute.get` raises `azure.core.exceptions.ResourceNotFoundError`
+    when the compute does not exist (`HttpResponseError`, its base, for other service
+    errors), so the clause becomes `except ResourceNotFoundError:` together with the
+    lookup in its `try` (AML401): one without the other would let "not found" escape.
 
     ## Fix safety
-    No automatic fix.
+    Safe when the `try` body's compute calls are lookups that are migrated with it.
+    Unsafe when the body also makes other compute calls (create, wait, delete): v1 caught
+    their failures here too, v2 raises `HttpResponseError` for them, which
+    `ResourceNotFoundError` does not catch. No fix when nothing in the `try` body is
+    migrated with it: change the clause by hand when you migrate that code.
     """
 
     code = "AML418"
     name = "compute-target-exception"
-    on = "attribute"
-    symbols = ("azureml.exceptions.ComputeTargetException",)
-    message = "`ComputeTargetException` is SDK v1; v2 raises `azure.core.exceptions.ResourceNotFoundError`"
-    v2 = "azure.core.exceptions.ResourceNotFoundError"
+    on = "except"
+    symbols = (CTE,)
+    message = "`except ComputeTargetException` is SDK v1; v2 raises `azure.core.exceptions.ResourceNotFoundError`"
+    v2 = "except azure.core.exceptions.ResourceNotFoundError:"
     url = URL
-    safety = MANUAL
+    safety = SAFE
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+from azureml.core.compute_target import ComputeTargetException
+
+ws = Workspace.from_config()
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+except ComputeTargetException:
+    config = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS3_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", config)
+    cluster.wait_for_completion(show_output=True)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import AmlCompute
+from azure.core.exceptions import ResourceNotFoundError
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+try:
+    cluster = ml_client.compute.get(name="cpu-cluster")
+except ResourceNotFoundError:
+    config = AmlCompute(name="cpu-cluster", size="STANDARD_DS3_V2", max_instances=4, idle_time_before_scale_down=1800)
+    cluster = ml_client.compute.begin_create_or_update(config).result()
+"""
+
+    def check(self, site):
+        linked = site.handler_links()
+        if not linked:
+            return Check(MANUAL, "nothing in its `try` body is migrated with it: change it to "
+                                 "`except ResourceNotFoundError:` when you migrate that code")
+        for f in linked:
+            site.require_finding(f)
+        others = [f for f in site.try_body_findings()
+                  if f not in linked and f.rule.__module__ == __name__ and f.rule.on == "call"]
+        handler = site.node
+        index = None
+        if isinstance(handler.type, ast.Tuple):
+            index = next(i for i, e in enumerate(handler.type.elts) if site.analyzer.exception_symbol(e) == CTE)
+        facts = {"element": index}
+        if others:
+            return Check(UNSAFE, f"v1 also caught failures of `{others[0].symbol}` (line {others[0].span.line}) here; "
+                                 "v2 raises `HttpResponseError` for those, which this clause no longer catches",
+                         facts=facts)
+        return Check(SAFE, facts=facts)
+
+    def fix(self, node, ctx):
+        name = cst.Name(ctx.need("azure.core.exceptions", "ResourceNotFoundError"))
+        index = ctx.finding.facts.get("element")
+        if index is None:
+            return node.with_changes(type=name)
+        elements = list(node.type.elements)
+        elements[index] = elements[index].with_changes(value=name)
+        return node.with_changes(type=node.type.with_changes(elements=elements))
 
 
 RULES = [

@@ -46,8 +46,9 @@ OUTPUT_CONFIG = "azureml.data.OutputFileDatasetConfig"
 DATAPATH = "azureml.data.datapath.DataPath"
 ENTITIES = "azure.ai.ml.entities"
 
-# Exceptions that also catch what v2 raises (azure.core.exceptions.ResourceNotFoundError
-# derives from HttpResponseError, AzureError and Exception).
+# Exception names that also catch what v2 raises (azure.core.exceptions.ResourceNotFoundError
+# derives from HttpResponseError, AzureError and Exception); the engine tracks only
+# `azureml` imports, so they are recognised by name.
 _V2_SAFE_HANDLERS = {"ResourceNotFoundError", "HttpResponseError", "AzureError", "Exception", "BaseException"}
 
 # Storage URIs v2 data assets accept as they are.
@@ -67,16 +68,11 @@ def _terminal_names(expr: ast.expr | None) -> set[str]:
 
 def _exception_problem(site) -> str | None:
     """Why v2's exceptions would escape a `try` around this call that catches v1's."""
-    stmt = site.stmt
-    for node in ast.walk(site.analyzer.tree):
-        if not isinstance(node, ast.Try) or not node.body or not node.handlers:
-            continue
-        if not any(s is stmt for b in node.body for s in ast.walk(b)):
-            continue
-        if any(h.type is None or _terminal_names(h.type) & _V2_SAFE_HANDLERS for h in node.handlers):
-            continue
-        return ("v2 raises `azure.core.exceptions.ResourceNotFoundError` (HttpResponseError for other service "
-                "errors), which this `except` does not catch: change the `except` clause, then fix")
+    for node in site.analyzer.open_trys:
+        if node.handlers and not any(h.type is None or _terminal_names(h.type) & _V2_SAFE_HANDLERS
+                                     for h in node.handlers):
+            return ("v2 raises `azure.core.exceptions.ResourceNotFoundError` (HttpResponseError for other service "
+                    "errors), which this `except` does not catch: change the `except` clause, then fix")
     return None
 
 
