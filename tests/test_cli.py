@@ -160,3 +160,33 @@ def test_large_trees_are_processed_in_parallel_with_the_same_result(tmp_path: Pa
     rows = json.loads(cli("check", "--format", "json", ".", cwd=tmp_path).stdout)
     assert len(rows) == 240
     assert [r["path"] for r in rows][::3] == [f"m{i:02}.py" for i in range(80)]  # stable order
+
+
+def test_fix_replaces_files_in_one_step_and_keeps_their_mode(project: Path):
+    path = project / "submit.py"
+    path.chmod(0o754)
+    assert cli("fix", "submit.py", cwd=project).returncode == 0
+    assert "MLClient" in path.read_text()
+    assert path.stat().st_mode & 0o777 == 0o754
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".submit.py")) == []
+
+
+def test_a_failed_write_leaves_the_file_whole(tmp_path: Path, monkeypatch):
+    """A full disk (or any OSError) while writing: the old text stays, no temporary file is left."""
+    import errno
+    import os
+
+    from azureml_migrate import sources
+
+    path = tmp_path / "submit.py"
+    path.write_text("old text\n")
+    src = sources.read(str(path))
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(sources.SourceError, match="cannot write: No space left on device; left unchanged"):
+        sources.write(src, "new text\n")
+    assert path.read_text() == "old text\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["submit.py"]

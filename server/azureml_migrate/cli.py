@@ -240,7 +240,12 @@ def _process_file(job: _Job, path: str) -> _FileResult:
                     src.text.splitlines(keepends=True), new.splitlines(keepends=True),
                     fromfile=f"a/{path}", tofile=f"b/{path}")))
             if writing:
-                write(src, new)
+                try:
+                    write(src, new)
+                except SourceError as exc:
+                    out.messages.append(str(exc))
+                    out.errors += 1
+                    return out
                 before = len(analysis.visible)
                 analysis = analyze(new, settings)
                 out.fixed_files = 1
@@ -349,7 +354,12 @@ def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writ
                 _err(f"{path}: its JSON layout cannot be reproduced exactly; not written (use --diff)")
                 out.errors += 1
             else:
-                write(src, nb.with_sources(new_sources))
+                try:
+                    write(src, nb.with_sources(new_sources))
+                except SourceError as exc:
+                    _err(str(exc))
+                    out.errors += 1
+                    return out
                 nb = notebooks.load(nb.with_sources(new_sources))
         left = 0
         for program, analysis in notebooks.analyze_cells(nb.code_sources(), analyze, settings)[0]:

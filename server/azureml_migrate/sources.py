@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
+import shutil
+import tempfile
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,8 +110,27 @@ def read(path: str) -> SourceFile:
 
 
 def write(src: SourceFile, text: str) -> None:
+    """Replace the file in one step: a crash or a full disk mid-write leaves the old
+    file, never half of the new one. The new file keeps the old one's permissions."""
     data = text.encode(src.encoding)
     if src.bom:
         data = codecs.BOM_UTF8 + data
-    with open(src.path, "wb") as fh:
-        fh.write(data)
+    if not os.access(src.path, os.W_OK):  # replacing would bypass the file's own permissions
+        raise SourceError(f"{src.path}: cannot write: permission denied; left unchanged")
+    directory, name = os.path.split(os.path.abspath(src.path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".azureml-migrate", dir=directory)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        shutil.copymode(src.path, tmp)
+        os.replace(tmp, src.path)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise SourceError(f"{src.path}: cannot write: {exc.strerror or exc}; left unchanged") from exc
+        raise
