@@ -43,3 +43,20 @@ def test_unit_tests(installed):
     result = run("test")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout
+
+
+def test_every_extension_setting_is_one_the_server_understands():
+    """A setting the extension offers but the server ignores would silently do nothing."""
+    import json
+
+    from azureml_migrate.config import DEFAULT
+    from azureml_migrate.lsp.server import CLIENT_ONLY_SETTINGS, TIME_LIMIT_SETTING
+
+    props = json.loads((CLIENT / "package.json").read_text())["contributes"]["configuration"]["properties"]
+    names = {key.split(".")[1] for key in props}
+    server_side = names - CLIENT_ONLY_SETTINGS - {TIME_LIMIT_SETTING}
+    assert TIME_LIMIT_SETTING in names
+    samples = {"select": ["AML1"], "ignore": ["AML104"], "unsafeFixes": True, "defaultImage": "img:1"}
+    assert server_side == set(samples)
+    settings, problems = DEFAULT.merged(samples)
+    assert problems == [] and settings != DEFAULT

@@ -10,6 +10,8 @@ export interface ServerSettings {
     unsafeFixes: boolean;
     /** Empty string = the server's default image. */
     defaultImage: string;
+    /** Seconds per analysis, 0 for no limit; null = the server's default (10 s). */
+    timeLimit: number | null;
 }
 
 function stringList(v: unknown): string[] {
@@ -30,10 +32,12 @@ function stringList(v: unknown): string[] {
 export function toServerSettings(get: (key: keyof ServerSettings) => unknown): ServerSettings {
     const unsafe = get('unsafeFixes');
     const image = get('defaultImage');
+    const limit = get('timeLimit');
     return {
         select: stringList(get('select')),
         ignore: stringList(get('ignore')),
         unsafeFixes: unsafe === true,
         defaultImage: typeof image === 'string' ? image.trim() : '',
+        timeLimit: typeof limit === 'number' && Number.isFinite(limit) && limit >= 0 ? limit : null,
     };
 }

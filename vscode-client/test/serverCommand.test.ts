@@ -419,18 +419,21 @@ describe('probeImport (real processes)', { skip: process.platform === 'win32' ||
 
 describe('server settings (initializationOptions.settings)', () => {
     it('normalises values and falls back to defaults', () => {
-        const raw: Record<string, unknown> = { select: ['AML1', ' AML1 ', '', 'AML2'], ignore: 'AML104', unsafeFixes: 'yes', defaultImage: 7 };
+        const raw: Record<string, unknown> = { select: ['AML1', ' AML1 ', '', 'AML2'], ignore: 'AML104', unsafeFixes: 'yes', defaultImage: 7, timeLimit: -1 };
         assert.deepEqual(
             toServerSettings((k) => raw[k]),
-            { select: ['AML1', 'AML2'], ignore: ['AML104'], unsafeFixes: false, defaultImage: '' },
+            { select: ['AML1', 'AML2'], ignore: ['AML104'], unsafeFixes: false, defaultImage: '', timeLimit: null },
         );
-        const raw2: Record<string, unknown> = { select: [], ignore: [], unsafeFixes: true, defaultImage: ' mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04 ' };
+        const raw2: Record<string, unknown> = { select: [], ignore: [], unsafeFixes: true, defaultImage: ' mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04 ', timeLimit: 0 };
         assert.deepEqual(toServerSettings((k) => raw2[k]), {
             select: [],
             ignore: [],
             unsafeFixes: true,
             defaultImage: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04',
+            timeLimit: 0,
         });
+        assert.equal(toServerSettings((k) => (k === 'timeLimit' ? '30' : undefined)).timeLimit, null);
+        assert.equal(toServerSettings((k) => (k === 'timeLimit' ? 2.5 : undefined)).timeLimit, 2.5);
     });
 });
 
