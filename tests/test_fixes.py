@@ -138,3 +138,30 @@ def test_position_fallback_gives_the_same_result(monkeypatch):
     monkeypatch.setattr(rewrite.OrdinalKeys, "see", refuse)
     for p, out in expected.items():
         assert migrate(p.read_text()) == out
+
+
+def test_removed_statements_leave_pass_only_where_a_block_would_be_empty():
+    """A statement removed from an indented block vanishes; when separate removals empty
+    the block, one `pass` keeps it valid."""
+    source = """\
+from azureml.core import Run, Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+ct = ComputeTarget.create(ws, "c", cfg)
+if ct:
+    run = Run.get_context()
+    ct.wait_for_completion(show_output=True)
+
+
+def report():
+    run = Run.get_context()
+    print(ct.name)
+"""
+    out, problems = fix_all(analyze(source), DEFAULT, True)
+    assert problems == []
+    assert "if ct:\n    pass\nprint" in out.replace("\n\n\ndef", "\nprint\n\n\ndef") or "if ct:\n    pass\n" in out
+    assert out.count("pass") == 1
+    assert "def report():\n    print(ct.name)\n" in out
+    ast.parse(out)

@@ -278,7 +278,9 @@ def _key_of(f: Finding, offset: int) -> tuple:
     return (s.line - offset, s.col, s.end_line - offset, s.end_col)
 
 
-def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -> str:
+def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext, whole_block: bool = True) -> str:
+    """The unit's new text. `whole_block`: its statements are all of their block, so if
+    every one goes, a `pass` must stay (libcst prints one for an empty block)."""
     indent = line_indent(first_line_text)
     wrapped = bool(indent)
     code = (_WRAP + text + "\n") if wrapped else text + "\n"
@@ -318,6 +320,9 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext) -
     except SyntaxError as exc:  # a fixer built invalid code: refuse rather than break the file
         raise FixError(f"the rewrite of line {unit.first} would not parse ({exc.msg})") from exc
     if wrapped:
+        block = new.body[0].body if new.body and isinstance(new.body[0], cst.If) else None
+        if not whole_block and isinstance(block, cst.IndentedBlock) and not block.body:
+            return ""  # every statement went, and others remain in the block
         out = out[len(_WRAP):]
         if not out.strip():
             return ""
@@ -351,11 +356,16 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
     todo = [f for f in findings if f.rule.on != "import"]
     ctx = FixContext(settings=settings, names_in_use=set(analysis.names_in_use), lines=lines, applying=todo)
     pieces: list[tuple[int, int, str]] = []
+    # Blocks whose statements are removed unit by unit: (block, statements gone, last piece, indent).
+    emptied: dict[int, list] = {}
     for unit in units_for(todo, lines):
         start = lines.starts[unit.first - 1]
         end = lines.line_end(unit.last)
         text = source[start:end]
-        new = rewrite_unit(text, unit, lines.line(unit.first), ctx)
+        top = _top_statements(unit)
+        block = analysis.block_of.get(id(top[0]), (None, 0))[0]
+        whole = block is None or len(block) == len(top)
+        new = rewrite_unit(text, unit, lines.line(unit.first), ctx, whole)
         if new == "":
             # Drop the lines and their line break, and one of two blank lines left around them.
             end = lines.starts[unit.last] if unit.last < len(lines.starts) else len(source)
@@ -363,7 +373,15 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
             after = unit.last + 1
             if before_blank and after < len(lines.starts) and not lines.line(after).strip():
                 end = lines.starts[after]
+            if block is not None and not whole:
+                entry = emptied.setdefault(id(block), [block, 0, 0, ""])
+                entry[1] += len(top)
+                entry[2], entry[3] = len(pieces), line_indent(lines.line(unit.first))
         pieces.append((start, end, new))
+    for block, gone, last, indent in emptied.values():
+        if gone == len(block) and indent:  # separate removals emptied an indented block
+            start, end, _ = pieces[last]
+            pieces[last] = (start, end, f"{indent}pass\n")
     try:
         imports = import_edits(source, lines, analysis.tree, analysis.import_stmts, analysis.block_of,
                                ctx.imports, _unused_after(analysis, todo))
