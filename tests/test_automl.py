@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,212 @@ def test_migrated_automl_job_is_what_v1_configured(tmp_path):
     assert [c.method for c in record.calls_to("jobs")] == ["create_or_update", "stream"]
     assert record.stdout.strip().startswith("https://ml.azure.com/runs/")
     job._to_rest_object()  # the REST payload the service would receive can be built
+
+
+# -- `AutoMLConfig(..., **automl_settings)` ------------------------------------------------
+
+SETTINGS = HEADER + """\
+automl_settings = {
+    "experiment_timeout_hours": 0.5,
+    "primary_metric": "AUC_weighted",
+    "iterations": 10,
+}
+cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **automl_settings)
+"""
+
+
+def test_settings_dict_is_merged_into_the_call_and_removed():
+    out = migrate(SETTINGS)
+    assert "automl_settings" not in out and "AutoMLConfig" not in out
+    assert 'cfg = automl.classification(\n    training_data=Input(type="mltable", path="azureml:bank:3"),\n' in out
+    assert '    primary_metric="AUC_weighted",\n' in out
+    assert "cfg.set_limits(\n    timeout_minutes=30,\n    max_trials=10,\n" in out
+    # the same code as if the entries had been written as keywords (the layout aside)
+    direct = HEADER + ('cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", '
+                       'experiment_timeout_hours=0.5, primary_metric="AUC_weighted", iterations=10)\n')
+    assert ast.dump(ast.parse(out)) == ast.dump(ast.parse(migrate(direct)))
+
+
+def test_a_fix_on_either_statement_migrates_both():
+    from azureml_migrate.engine import fix_one
+
+    analysis = analyze(SETTINGS)
+    dict_finding, call_finding = [f for f in analysis.visible if f.code == "AML900"]
+    assert dict_finding.span.line == 6 and call_finding.span.line == 11
+    assert dict_finding.fix_safety == call_finding.fix_safety == "safe"
+    assert "`automl_settings` holds the settings of `cfg = AutoMLConfig(...)`" in dict_finding.message
+    assert dict_finding in call_finding.closure and call_finding in dict_finding.closure
+    from_dict, from_call = fix_one(analysis, dict_finding, DEFAULT), fix_one(analysis, call_finding, DEFAULT)
+    assert from_dict == from_call and "automl_settings" not in from_dict and "automl.classification(" in from_dict
+
+
+def test_settings_dict_in_a_function_keeps_entry_comments_and_indentation():
+    source = HEADER + '''
+
+def build(compute):
+    settings = {  # AutoML
+        "iterations": 30,
+        "primary_metric": "normalized_root_mean_squared_error",  # the metric
+        # "enable_onnx_compatible_models": True,
+        "blocked_models": [
+            "XGBoostRegressor",  # slow
+            "LightGBM",
+        ],
+        "verbosity": logging.INFO,
+    }
+    config = AutoMLConfig(
+        task="regression",  # the task
+        training_data=train,
+        label_column_name="y",
+        compute_target="cpu-cluster",
+        **settings
+    )
+    return config
+'''
+    out = migrate("import logging\n" + source)
+    assert "settings" not in out.replace("set_", "")
+    assert ('    config = automl.regression(\n'
+            '        training_data=Input(type="mltable", path="azureml:bank:3"),\n'
+            '        target_column_name="y",\n'
+            '        compute="cpu-cluster",\n'
+            '        primary_metric="normalized_root_mean_squared_error",  # the metric\n'
+            '        enable_model_explainability=True,\n'
+            '    )\n') in out
+    assert ('        blocked_training_algorithms=[\n'
+            '            "XGBoostRegressor",  # slow\n') in out
+
+
+@pytest.mark.parametrize("body,reason", [
+    # the dict is not plainly this call's own
+    ('s = {"iterations": 3}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n'
+     'cfg2 = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`s` is also used on line 8"),
+    ('s = {"iterations": 3}\ns["iterations"] = 4\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`s` is also used on line 7"),
+    ('s = {"iterations": 3}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\ns.update(a=1)\n',
+     "`s` is also used on line 8"),
+    ('s = {"iterations": 3}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n'
+     "def f():\n    return s\n", "`s` is also used on line 9"),
+    ('s = dict(iterations=3)\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "built by `dict(...)`"),
+    ('s = make_settings()\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "built by a call"),
+    ('s = {"iterations": 3}\nif train:\n'
+     '    cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "not assigned earlier in the same block"),
+    ('s = {**base, "iterations": 3}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "unpacks another dict"),
+    ('cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **make())\n',
+     "`**` must unpack a variable"),
+    ('cfg = AutoMLConfig(*args)\n', "passed with `*`"),
+    # entries that are not plain keywords of this call
+    ('s = {"label_column_name": "y"}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`label_column_name` is given both in `s` and as an argument (a TypeError in v1)"),
+    ('s = {"time_column_name": "t"}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`time_column_name` in `s` is not an `AutoMLConfig` parameter"),
+    ('s = {"iterations": int("3")}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "runs code"),
+    ('s = {"label_column_name": ws}\ncfg = AutoMLConfig(task="classification", training_data=train, **s)\n',
+     "uses the v1 object `ws`"),
+    ('n = 3\ns = {"iterations": n}\nn = 4\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`n` changes between `s` and the `AutoMLConfig` call"),
+    ('s = {"iterations": conf.n}\nprint(s and 1)\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`s` is also used on line 7"),
+    ('s = {"iterations": conf.n}\nconf.n = 4\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "may change before the `AutoMLConfig` call"),
+    # the merged settings are checked like keywords
+    ('s = {"X": x}\ncfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n',
+     "`X`: no v2 equivalent"),
+    ('s = {"experiment_timeout_hours": 0.3333}\n'
+     'cfg = AutoMLConfig(task="classification", training_data=train, label_column_name="y", **s)\n', "whole number"),
+])
+def test_settings_dicts_that_stay_manual_say_why(body, reason):
+    source = HEADER + body
+    found = findings(source, "AML900")
+    assert found and all(f.fix_safety is None for f in found)
+    assert any(reason in f.message for f in found), [f.message for f in found]
+    assert "AutoMLConfig(" in migrate(source)
+
+
+def test_settings_dict_edits_change_the_finding_incrementally(monkeypatch):
+    """Edits of the dict and of its uses elsewhere: the incremental analysis equals a fresh
+    one (module level: the check reads the whole file, so any edit walks it again; in a
+    function: the dict and the call are one unit, walked again together)."""
+    from tests.test_reparse import _fast_path_taken, everything
+
+    module_level = SETTINGS + "\n\ndef report():\n    return 1\n"
+    in_function = HEADER + "\n\ndef build():\n" + "".join(
+        "    " + line + "\n" for line in SETTINGS[len(HEADER):].splitlines()) + "    return 1\n"
+    in_main = HEADER + "if __name__ == '__main__':\n" + "".join(
+        "    " + line + "\n" for line in SETTINGS[len(HEADER):].splitlines()) + "\n\ndef report():\n    return 1\n"
+    cases = [  # (source, old, new, walked again incrementally?, the reason the call stays manual)
+        (module_level, "    return 1", "    return automl_settings", False, "also used on line"),
+        (in_main, "    return 1", "    return automl_settings", False, "also used on line"),
+        (in_function, '        "iterations": 10,', '        "time_column_name": 10,', True,
+         "not an `AutoMLConfig` parameter"),
+        (in_function, "    return 1", '    automl_settings["iterations"] = 4', True, "also used on line"),
+        (in_function, '        "iterations": 10,', '        "iterations": int("10"),', True, "runs code"),
+    ]
+    walks = _fast_path_taken(monkeypatch)
+    for source, old, new, fast, reason in cases:
+        assert old in source
+        before = analyze(source)
+        assert [f.fix_safety for f in before.visible if f.code == "AML900"] == ["safe", "safe"]
+        text = source.replace(old, new, 1)
+        walks.clear()
+        after = analyze(text, previous=before)
+        assert (walks == []) == fast, walks
+        assert everything(after) == everything(analyze(text))
+        (call,) = [f for f in after.visible if f.code == "AML900"]
+        assert call.fix_safety is None and reason in call.message
+        # and back: the dict is merged again
+        again = analyze(source, previous=after)
+        assert everything(again) == everything(analyze(source))
+        assert [f.fix_safety for f in again.visible if f.code == "AML900"] == ["safe", "safe"]
+
+
+def test_migrated_settings_dict_job_is_what_the_v1_dict_configured(tmp_path):
+    pytest.importorskip("azure.ai.ml")
+    from azure.ai.ml.automl import ClassificationJob
+
+    from tests.support.v2_runtime import run_submission_script
+
+    out = migrate((FIXTURES / "automl_settings_dict.before.py").read_text())
+    assert "azureml." not in out and "automl_settings" not in out
+    record = run_submission_script(out, tmp_path)
+    (job,) = record.jobs
+    assert isinstance(job, ClassificationJob)
+    # v1 call: label_column_name=label ("y"), compute_target=<cpu-cluster>, training_data=<bank-marketing v2>
+    assert job.target_column_name == "y"
+    assert job.compute == "cpu-cluster"
+    assert job.training_data.type == "mltable" and job.training_data.path == "azureml:bank-marketing:2"
+    assert job.experiment_name == "automl-settings-dict"
+    # v1 dict: primary_metric, n_cross_validations
+    assert str(job.primary_metric).lower().endswith("auc_weighted")
+    assert job.n_cross_validations == 2
+    # experiment_timeout_hours=0.3 -> 18 minutes; iteration_timeout_minutes, concurrency, cores, early stopping
+    limits = job.limits
+    assert (limits.timeout_minutes, limits.trial_timeout_minutes, limits.max_concurrent_trials) == (18, 5, 4)
+    assert limits.max_cores_per_trial == -1 and limits.enable_early_termination is True
+    assert limits.max_trials is None  # no `iterations` in v1: the service's default, as in v1
+    # blocked_models, enable_stack_ensemble; v1 defaults for explanations and voting ensembles written out
+    training = job.training
+    assert [str(getattr(a, "value", a)) for a in training.blocked_training_algorithms] == ["KNN", "LinearSVM"]
+    assert training.enable_stack_ensemble is False and training.enable_vote_ensemble is True
+    assert training.enable_model_explainability is True
+    assert job.featurization.mode == "auto"
+    assert [c.method for c in record.calls_to("jobs")] == ["create_or_update", "stream"]
+    job._to_rest_object()

@@ -15,7 +15,8 @@ from ..fixes.lazy import cst
 
 from ..astutil import call_arg, literal
 from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
-from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
+from ..analysis.model import Finding
+from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 from .jobs import compute_keyword, compute_mode
 
 URL = LEARN + "migrate-to-v2-execution-automl"
@@ -107,6 +108,184 @@ def _dataset_path(site, expr: ast.expr) -> tuple[str | None, str]:
     return (f"azureml:{name}@latest" if version == "latest" else f"azureml:{name}:{version}"), ""
 
 
+# -- `AutoMLConfig(..., **automl_settings)` ------------------------------------------------
+# Microsoft's samples keep most settings in a dict literal unpacked into the call. When the
+# dict is plainly this call's own (assigned once just before it, read by nothing else), its
+# entries are this call's keywords, and the fix moves them into the call (and removes the dict).
+
+_RUNS_CODE = (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+# Values that read nothing an intervening statement could change in place.
+_PLAIN = (ast.Constant, ast.Name, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.UnaryOp, ast.Load, ast.USub, ast.UAdd)
+_DYNAMIC = ("locals", "globals", "vars", "eval", "exec")
+
+
+def _names_bound(node: ast.AST) -> list[str]:
+    """The names a node binds or declares (targets, definitions, imports, handlers, patterns)."""
+    if isinstance(node, ast.Name):
+        return [node.id] if not isinstance(node.ctx, ast.Load) else []
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return list(node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.alias):
+        return [node.asname or node.name.split(".")[0]]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return [node.name] if node.name else []
+    if isinstance(node, ast.MatchMapping):
+        return [node.rest] if node.rest else []
+    return []
+
+
+class _Settings:
+    """The dict literal unpacked into the call: its statement, entries and source."""
+
+    def __init__(self, name: str, stmt: ast.stmt, entries: dict[str, ast.expr], between: list[ast.stmt]) -> None:
+        self.name = name
+        self.stmt = stmt
+        self.entries = entries
+        self.between = between  # the statements between the dict and the call
+
+
+def _settings_dict(site) -> _Settings | str:
+    """The settings dict unpacked with `**` into this call, or why it cannot be merged."""
+    call = site.node
+    doubles = [k for k in call.keywords if k.arg is None]
+    if any(isinstance(a, ast.Starred) for a in call.args) or not doubles:
+        return "arguments passed with `*` cannot be mapped"
+    if len(doubles) > 1:
+        return "only one `**` dict is merged into the call"
+    unpacked = doubles[0].value
+    if not isinstance(unpacked, ast.Name):
+        return "`**` must unpack a variable holding a `{...}` literal assigned just before the call"
+    name = unpacked.id
+    scope = site.analyzer.scope
+    if scope.kind not in ("module", "function") or name in scope.globals:
+        return f"`{name}` is not a variable of the function or module that makes the call"
+    block, index = site.analyzer.block_of.get(id(site.stmt), (None, -1))
+    assign = None
+    for stmt in reversed(block[:index] if block is not None else ()):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name:
+            assign, target = stmt, stmt.targets[0]
+            break
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name) \
+                and stmt.target.id == name:
+            assign, target = stmt, stmt.target
+            break
+    if assign is None:
+        return f"`{name}` is not assigned earlier in the same block as the call"
+    # Read by nothing else: the whole scope (nested functions included) names it only here.
+    # (At module level that is the whole file: a tracked read, see Analyzer.tree.)
+    where = site.analyzer.tree if scope.kind == "module" else scope.node
+    allowed = {id(target), id(unpacked)}
+    for node in ast.walk(where):
+        if id(node) in allowed:
+            continue
+        if isinstance(node, ast.Name) and node.id in _DYNAMIC and isinstance(node.ctx, ast.Load):
+            return (f"`{node.id}()` on line {node.lineno} may read `{name}`; "
+                    "only a dict read by this call alone is merged")
+        if (isinstance(node, ast.Name) and node.id == name) or name in _names_bound(node):
+            line = getattr(node, "lineno", None) or getattr(site.stmt, "lineno", 0)
+            return f"`{name}` is also used on line {line}; only a dict read by this call alone is merged"
+    value = assign.value
+    if isinstance(value, ast.Call):
+        what = "`dict(...)`" if isinstance(value.func, ast.Name) and value.func.id == "dict" else "a call"
+        return f"`{name}` is built by {what}; only a `{{...}}` literal with string keys is merged"
+    if not isinstance(value, ast.Dict):
+        return f"`{name}` is not a `{{...}}` literal with string keys"
+    if id(assign) in site.analyzer.shared_line_stmts:
+        return f"`{name} = {{...}}` shares its line with another statement"
+    entries: dict[str, ast.expr] = {}
+    for key, item in zip(value.keys, value.values):
+        if key is None:
+            return f"`{name}` unpacks another dict with `**`"
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return f"`{name}` has a key that is not a literal string"
+        if key.value in entries:
+            return f"`{name}` sets {key.value!r} twice"
+        entries[key.value] = item
+    return _Settings(name, assign, entries, block[block.index(assign) + 1:index])
+
+
+def _settings_problem(site, settings: _Settings) -> str | None:
+    """Why the entries cannot be written as keywords of the call, or None."""
+    name = settings.name
+    positional = PARAMS[:len(site.node.args)]
+    for key, value in settings.entries.items():
+        if key not in PARAMS:
+            return f"`{key}` in `{name}` is not an `AutoMLConfig` parameter (v1 passed it on through `**kwargs`)"
+        if key in positional or key in site.keywords():
+            return f"`{key}` is given both in `{name}` and as an argument (a TypeError in v1)"
+        if any(isinstance(n, _RUNS_CODE) for n in ast.walk(value)):
+            return f"the value of `{key}` in `{name}` runs code (a call); it would run later, in the call"
+        for n in ast.walk(value):
+            if not isinstance(n, ast.Name):
+                continue
+            entry = site.analyzer.lookup(n.id)
+            qualified = getattr(entry, "qualified", None)
+            if qualified:
+                return f"the value of `{key}` in `{name}` uses SDK v1 (`{qualified}`)"
+            if site.binding(n) is not None and not (n is value and (key in DATA or key == "compute_target")):
+                return f"the value of `{key}` in `{name}` uses the v1 object `{n.id}`"
+        if key in DROPPED or not settings.between:
+            continue
+        # The value is now evaluated at the call, not at the dict: nothing in between may change it.
+        if not all(isinstance(n, _PLAIN) for n in ast.walk(value)):
+            return (f"the value of `{key}` in `{name}` is read from an object that may change before the "
+                    "`AutoMLConfig` call; move the dict next to the call")
+        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        for stmt in settings.between:
+            for n in ast.walk(stmt):
+                changed = used.intersection(_names_bound(n))
+                if changed:
+                    return f"`{changed.pop()}` changes between `{name}` and the `AutoMLConfig` call"
+    return None
+
+
+def _settings_source(site, stmt: ast.stmt) -> str:
+    """The dict's statement as full lines (the first padded to its column), for the fix to parse."""
+    return ast.get_source_segment(site.analyzer.source, stmt, padded=True) or ""
+
+
+def _merged_call(call, settings_src: str):
+    """`call` with `**settings` replaced by the dict's entries as keywords, one argument a line.
+
+    A comment at the end of an argument's or an entry's line stays with it. Comment lines
+    inside the dict are not carried over: they sit after the entry before them, so they
+    would land above whatever argument follows once entries move to the setters.
+    """
+    indented = settings_src[:1] in (" ", "\t")
+    module = cst.parse_module(("if True:\n" + settings_src if indented else settings_src) + "\n")
+    stmt = module.body[0].body.body[0] if indented else module.body[0]
+    literal_dict = stmt.body[0].value
+
+    def line_break(comma, last_line: str, own_lines: bool):
+        """A comma ending its line (keeping the comment after it, and the comment lines below it)."""
+        ws = comma.whitespace_after if isinstance(comma, cst.Comma) else None
+        first, empty = cst.TrailingWhitespace(), []
+        if isinstance(ws, cst.ParenthesizedWhitespace):
+            first, empty = ws.first_line, list(ws.empty_lines) if own_lines else []
+        return cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(
+            first_line=first, empty_lines=empty, indent=True, last_line=cst.SimpleWhitespace(last_line)))
+
+    args = [(a, a.comma, True) for a in call.args if a.star != "**"]
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+    for element in literal_dict.elements:
+        arg = cst.Arg(keyword=cst.Name(element.key.evaluated_value), equal=equal, value=element.value)
+        args.append((arg, element.comma, False))
+    rebuilt = [a.with_changes(comma=line_break(comma, "    " if i < len(args) - 1 else "", own_lines))
+               for i, (a, comma, own_lines) in enumerate(args)]
+    opening = call.whitespace_before_args
+    if not isinstance(opening, cst.ParenthesizedWhitespace):
+        opening = cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True,
+                                              last_line=cst.SimpleWhitespace("    "))
+    else:
+        opening = opening.with_changes(indent=True, last_line=cst.SimpleWhitespace("    "))
+    return call.with_changes(whitespace_before_args=opening, args=rebuilt)
+
+
 class AutoMLConfigRule(Rule):
     """An AutoML run configuration.
 
@@ -139,6 +318,13 @@ class AutoMLConfigRule(Rule):
     writes them out. `debug_log`, `verbosity` and `enforce_time_on_windows` only affected
     local logging and are dropped. `X`/`y` arrays, `spark_context`, `path` and the other
     local-run parameters have no v2 equivalent.
+    Settings passed as `**automl_settings` are mapped like keywords when the dict is a
+    `{...}` literal with string keys, assigned in the same block before the call and read
+    by nothing else: its entries become the call's keywords and the dict's assignment is
+    removed by the same fix (a fix on either statement migrates both; the dict's line
+    shows an AML900 finding too). Entry values are copied as written; comment lines inside
+    the dict, and comments on entries that move to `set_limits`/`set_training` or are
+    dropped, are not carried over.
 
     ## Fix safety
     Safe for a literal task, compute name or compute object, and data from
@@ -146,7 +332,12 @@ class AutoMLConfigRule(Rule):
     explicit `'latest'` data (v2's `@latest` label is the newest version, v1's the
     highest number) or a compute in a variable that may not hold a name. Manual for
     `FeaturizationConfig` and `ForecastingParameters` objects, other tasks, other data and
-    local-run parameters.
+    local-run parameters. For `**settings`, manual (with the reason) when the dict is built
+    by a call or `dict(...)`, is used anywhere else (another config, `settings[...] = ...`,
+    `.update`), is assigned elsewhere, repeats a keyword of the call, has a key that is not
+    an `AutoMLConfig` parameter, or has a value that calls code, uses SDK v1 (other than a
+    dataset or compute variable as the whole value) or could change between the dict and
+    the call; and for `*args` or several `**` dicts.
     """
 
     code = "AML900"
@@ -205,11 +396,19 @@ automl_config.set_training(
 """
 
     def check(self, site):
+        settings = None
         if site.has_star_args():
-            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+            settings = _settings_dict(site)
+            if isinstance(settings, str):
+                return Check(MANUAL, settings)
         if site.assigned_name() is None or not site.alone_on_line():
             return Check(MANUAL, "only `name = AutoMLConfig(...)` on its own line is rewritten (it becomes several statements)")
         given = {p: site.arg(i, p) for i, p in enumerate(PARAMS) if site.arg(i, p) is not None}
+        if settings is not None:
+            problem = _settings_problem(site, settings)
+            if problem:
+                return Check(MANUAL, problem)
+            given.update(settings.entries)
         notes: list[str] = []
         manual = [p for p in given if p in UNSUPPORTED]
         if manual:
@@ -261,11 +460,38 @@ automl_config.set_training(
         dropped = [p for p in given if p in DROPPED]
         if dropped:
             notes.append(f"{', '.join(f'`{p}`' for p in dropped)} only affected local logging and are dropped")
+        if settings is not None:
+            facts["settings"] = _settings_source(site, settings.stmt)
+            facts["settings_finding"] = self._settings_finding(site, settings)
         return Check(safety, "; ".join(notes), facts=facts)
+
+    def _settings_finding(self, site, settings: _Settings) -> Finding:
+        """The dict's own finding: its statement goes away with this fix (they are one group:
+        this finding requires it, and `plan` makes it require this one)."""
+        stmt = settings.stmt
+        finding = Finding(
+            rule=self, symbol=AUTOML, span=site.analyzer.span(stmt), node=stmt, stmt=stmt, safety=SAFE,
+            message=f"`{settings.name}` holds the settings of `{site.assigned_name()} = AutoMLConfig(...)`; "
+                    "they move into the v2 job with it",
+            facts={"settings_of": site.stmt.lineno},
+        )
+        site.analyzer.seg.findings.append(finding)
+        site.require_finding(finding)
+        return finding
+
+    def plan(self, finding, users, analysis) -> None:
+        """The settings dict's finding requires the call's (a fix on either migrates both)."""
+        companion = finding.facts.get("settings_finding")
+        if companion is not None:
+            companion.requires_findings[:] = [finding]
 
     def fix(self, node, ctx):
         facts = ctx.finding.facts
+        if facts.get("settings_of") is not None:
+            return remove_statement(ctx)  # the settings dict, merged into the call
         call = node.value
+        if facts.get("settings"):
+            call = _merged_call(call, facts["settings"])
         given = arg_map(call, PARAMS)
         target = node.targets[0].target if isinstance(node, cst.Assign) else node.target
         mod = cst.Module(body=[])
