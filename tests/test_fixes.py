@@ -54,6 +54,15 @@ def test_fixture_pair(before: Path):
 
 
 @pytest.mark.parametrize("before", FIXTURE_PAIRS, ids=lambda p: p.name.split(".")[0])
+def test_fixture_pair_with_crlf_line_endings(before: Path):
+    """A Windows file keeps CRLF everywhere: rewritten, added and removed lines alike."""
+    source = before.read_text().replace("\n", "\r\n")
+    out = migrate(source)
+    assert out == expected_for(before).read_text().replace("\n", "\r\n")
+    assert migrate(out) == out
+
+
+@pytest.mark.parametrize("before", FIXTURE_PAIRS, ids=lambda p: p.name.split(".")[0])
 def test_safe_fixes_alone_parse_and_settle(before: Path):
     out = migrate(before.read_text(), unsafe=False)
     ast.parse(out)

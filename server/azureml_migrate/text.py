@@ -70,6 +70,12 @@ class Lines:
         return self.starts[lineno - 1] + len(self.line(lineno))
 
 
+def newline_of(text: str) -> str:
+    """The line ending the text uses (its first one), for the lines a fix adds."""
+    at = text.find("\n")
+    return "\r\n" if at > 0 and text[at - 1] == "\r" else "\n"
+
+
 def units(text: str, encoding: str) -> int:
     """Length of `text` in the code units of an LSP position encoding."""
     if encoding == "utf-8":

@@ -22,6 +22,7 @@ class FixContext:
     imports: set[tuple[str, str | None]] = field(default_factory=set)
     copying: bool = False  # building a moved copy of a statement (see rewrite.moved_statement)
     applying: list[Finding] = field(default_factory=list)  # every finding this fix applies
+    newline: str = "\n"  # the document's line ending, for lines a fix adds
 
     # -- imports ---------------------------------------------------------------------
     def need(self, module: str, name: str | None = None) -> str:

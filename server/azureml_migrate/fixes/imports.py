@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from ..analysis import v1_names
-from ..text import Lines, line_indent
+from ..text import Lines, line_indent, newline_of
 from .lazy import cst
 
 Edit = tuple[int, int, str]
@@ -83,7 +83,7 @@ def import_edits(
         if name is not None and name in bound and name not in remove and bound[name] != f"{module}.{name}":
             raise ImportClash(f"`{name}` is still used as another name ({bound[name]}); migrate its other uses first")
     if missing:
-        newline = "\r\n" if "\r\n" in source[: lines.starts[1] if len(lines.starts) > 1 else len(source)] else "\n"
+        newline = newline_of(source)
         block_text = _import_block(missing).replace("\n", newline)
         if first_removed is not None:
             at = lines.starts[first_removed - 1]

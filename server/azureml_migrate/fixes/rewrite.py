@@ -17,12 +17,11 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..analysis.model import Analysis, Finding
 from ..config import Settings
-from ..text import Lines, line_indent
+from ..text import Lines, line_indent, newline_of
 from .context import FixContext
 from .errors import FixError
 from .imports import ImportClash, import_edits
 
-_WRAP = "if True:\n"
 _CST_HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
 _NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
 
@@ -283,7 +282,9 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext, w
     every one goes, a `pass` must stay (libcst prints one for an empty block)."""
     indent = line_indent(first_line_text)
     wrapped = bool(indent)
-    code = (_WRAP + text + "\n") if wrapped else text + "\n"
+    nl = ctx.newline  # libcst writes the lines a fix adds with the first line ending it sees
+    wrap = f"if True:{nl}"
+    code = (wrap + text + nl) if wrapped else text + nl
     try:
         module = cst.parse_module(code)
     except cst.ParserSyntaxError as exc:
@@ -323,9 +324,11 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext, w
         block = new.body[0].body if new.body and isinstance(new.body[0], cst.If) else None
         if not whole_block and isinstance(block, cst.IndentedBlock) and not block.body:
             return ""  # every statement went, and others remain in the block
-        out = out[len(_WRAP):]
+        out = out[len(wrap):]
         if not out.strip():
             return ""
+    if out.endswith(nl):
+        return out[:-len(nl)]
     return out[:-1] if out.endswith("\n") else out
 
 
@@ -354,7 +357,8 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
     source = analysis.source
     lines = Lines(source)
     todo = [f for f in findings if f.rule.on != "import"]
-    ctx = FixContext(settings=settings, names_in_use=set(analysis.names_in_use), lines=lines, applying=todo)
+    ctx = FixContext(settings=settings, names_in_use=set(analysis.names_in_use), lines=lines, applying=todo,
+                     newline=newline_of(source))
     pieces: list[tuple[int, int, str]] = []
     # Blocks whose statements are removed unit by unit: (block, statements gone, last piece, indent).
     emptied: dict[int, list] = {}
