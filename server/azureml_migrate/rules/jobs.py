@@ -430,6 +430,12 @@ class ScriptRunConfigRule(Rule):
         if ctx.finding.facts.get("default_env"):
             env_cls = ctx.need("azure.ai.ml.entities", "Environment")
             append.append(keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
+        sweep_inputs = ctx.finding.facts.get("sweep_inputs")
+        if sweep_inputs:
+            # The trial command of a HyperDrive sweep (AML800): the search space becomes its inputs.
+            from .sweep import search_space_inputs
+
+            append.append(keyword_arg("inputs", search_space_inputs(sweep_inputs, ctx)))
         func = cst.Name(ctx.need("azure.ai.ml", "command"))
         return rebuild_call(node, func, SRC_PARAMS, mapping, append=append)
 
@@ -519,10 +525,10 @@ class ExperimentSubmit(Rule):
     returns a `Job` (not a Run); `tags=` is passed on.
 
     ## Fix safety
-    Safe when the submitted configuration is a `ScriptRunConfig`, `AutoMLConfig` or
-    `Pipeline` migrated in the same fix. `show_output=True` made v1 wait and print the run's progress: the fix
-    follows the submission with `ml_client.jobs.stream(run.name)`. HyperDrive submissions
-    are migrated by hand (AML800).
+    Safe when the submitted configuration is a `ScriptRunConfig`, `AutoMLConfig`,
+    `Pipeline` or `HyperDriveConfig` variable migrated in the same fix (a HyperDrive
+    group is unsafe, see AML800). `show_output=True` made v1 wait and print the run's
+    progress: the fix follows the submission with `ml_client.jobs.stream(run.name)`.
     """
 
     code = "AML205"
@@ -539,7 +545,7 @@ class ExperimentSubmit(Rule):
     def check(self, site):
         from .automl import AUTOML, AUTOML_RUN
         from .pipelines import PIPELINE, PIPELINE_RUN
-        from .sweep import HD_RUN
+        from .sweep import HD_CONFIG, HD_RUN
 
         if site.has_star_args() or set(site.keywords()) - {"config", "tags", "show_output"}:
             return Check(MANUAL, "only `config`, `tags` and `show_output` can be mapped")
@@ -549,8 +555,7 @@ class ExperimentSubmit(Rule):
         kind = b.kind if b is not None else (inline.symbol if inline is not None else None)
         facts: dict = {}
         # What v1 returns depends on what is submitted: later calls on the run match its rules.
-        submitted = {PIPELINE: PIPELINE_RUN, AUTOML: AUTOML_RUN,
-                     "azureml.train.hyperdrive.HyperDriveConfig": HD_RUN}.get(kind or "")
+        submitted = {PIPELINE: PIPELINE_RUN, AUTOML: AUTOML_RUN, HD_CONFIG: HD_RUN}.get(kind or "")
         if submitted is not None:
             facts["creates_kind"] = submitted
         recv = site.receiver
@@ -563,14 +568,14 @@ class ExperimentSubmit(Rule):
             facts["workspace"] = workspace_of(recv.finding)
         else:
             return Check(MANUAL, "cannot tell which experiment this is", facts=facts)
-        if b is not None and b.kind in (SRC, AUTOML, PIPELINE):
+        if b is not None and b.kind in (SRC, AUTOML, PIPELINE, HD_CONFIG):
             site.consume(config)
             site.require(b)
         elif inline is not None and isinstance(inline.rule, ScriptRunConfigRule):
             site.require_finding(inline)
         else:
-            return Check(MANUAL, "only ScriptRunConfig, AutoMLConfig and Pipeline variables are migrated automatically; "
-                                 "HyperDrive becomes `command(...).sweep(...)` (AML800)", facts=facts)
+            return Check(MANUAL, "only ScriptRunConfig, AutoMLConfig, Pipeline and HyperDriveConfig variables are "
+                                 "migrated automatically", facts=facts)
         show = site.arg(None, "show_output")
         if show is not None:
             ok, value = literal(show)
