@@ -138,6 +138,9 @@ def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
             return None
     changed_set = set(changed)
     redo = sorted(changed_set | state.tainted)
+    # Checks read the findings of the bindings they use (`config.creator.safety`): show them
+    # those findings as the walk left them, not as the last planning changed them.
+    _restore_walk(_region_findings(units))
 
     analyzer = Analyzer(source, tree, lines, state.lines_ref)
     analyzer.module_scope = analyzer.scope = state.module_scope
