@@ -127,3 +127,124 @@ def test_migrated_two_step_pipeline_is_what_v1_built(tmp_path):
     # wait_for_completion() -> stream; the REST payload the service would receive can be built
     assert [c.method for c in record.calls_to("jobs")] == ["create_or_update", "stream"]
     job._to_rest_object()
+
+
+# -- steps with a RunConfiguration (runconfig=) -------------------------------------------
+
+RC_BASE = """\
+from azureml.core import Environment, Workspace
+from azureml.core.conda_dependencies import CondaDependencies
+from azureml.core.runconfig import DockerConfiguration, RunConfiguration
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="env", file_path="env.yml")
+rc = RunConfiguration()
+rc.environment = env
+step = PythonScriptStep(script_name="train.py", source_directory="src", compute_target="gpu", runconfig=rc)
+pipeline = Pipeline(workspace=ws, steps=[step])
+"""
+
+
+def rc_variant(old: str, new: str) -> str:
+    assert old in RC_BASE
+    return RC_BASE.replace(old, new)
+
+
+def test_runconfig_environment_becomes_the_command_environment():
+    out = migrate(RC_BASE)
+    assert 'step = command(command="python train.py", code="src", compute="gpu", environment=env)' in out
+    assert "RunConfiguration" not in out and "rc." not in out and "from azureml" not in out
+    (step,) = findings(RC_BASE, "AML831")
+    assert step.fix_safety == "safe"  # the environment is the one v1 ran: nothing is approximated
+
+
+@pytest.mark.parametrize("source,reason", [
+    (rc_variant("rc.environment = env\n", "rc.environment = env\nrc.framework = 'python'\n"),
+     "`framework` on line 11 has no automatic migration"),
+    (rc_variant("rc.environment = env\n", "rc.environment = env\nrc.docker = DockerConfiguration(use_docker=True, "
+                                          "shm_size='8g')\n"), "only `DockerConfiguration(use_docker=True)`"),
+    (rc_variant("rc.environment = env\n", "rc.environment = env\nrc.environment.docker.base_image = 'img:1'\n"),
+     "`environment` and `environment.*` settings are both written"),
+    (rc_variant("rc.environment = env\n", "").replace("pipeline = ", "rc.environment = env\npipeline = "),
+     "is not set between the RunConfiguration and its step"),
+    (rc_variant("rc.environment = env\n", "rc.environment = env\nenv = None\n"),
+     "`env` changes between line 10 and the step"),
+    (rc_variant(', compute_target="gpu"', ""), "v2 nodes need `compute=`"),
+    (rc_variant("rc.environment = env\n", "rc.environment = env\nrc.node_count = nodes\n"),
+     "`node_count` must be a literal number"),
+    (rc_variant("rc.environment = env\n", "rc.environment.python.user_managed_dependencies = True\n"
+                "rc.environment.python.conda_dependencies = CondaDependencies.create(pip_packages=['x'])\n"),
+     "made v1 ignore `conda_dependencies`"),
+    (rc_variant("RunConfiguration()", "RunConfiguration(script='train.py')"), "`script`: migrated by hand"),
+])
+def test_runconfig_settings_that_stay_manual_name_what_blocks_the_step(source, reason):
+    (step,) = findings(source, "AML831")
+    (rc,) = findings(source, "AML220")
+    assert step.fix_safety is None and rc.fix_safety is None
+    assert reason in rc.message + step.message, (rc.message, step.message)
+    out = fix_all(analyze(source), DEFAULT, True)[0]
+    assert "PythonScriptStep(" in out and "RunConfiguration(" in out and "@dsl.pipeline" not in out
+
+
+def test_runconfig_used_by_another_v1_call_holds_the_group_back():
+    source = RC_BASE + "from azureml.core import ScriptRunConfig\nsrc = ScriptRunConfig('.', 'a.py', run_config=rc)\n"
+    (step,) = findings(source, "AML831")
+    assert step.fix_safety is None and "ScriptRunConfig" in step.blocked
+    assert "RunConfiguration(" in fix_all(analyze(source), DEFAULT, True)[0]
+
+
+@pytest.mark.parametrize("settings,expected,unsafe", [
+    ("", 'environment=Environment(image="mcr.', "sets no environment"),
+    ("rc.environment.docker.base_image = 'img:1'\n", "environment=rc_environment", "no conda dependencies"),
+    ("rc.environment.docker.base_image = 'img:1'\nrc.environment.python.user_managed_dependencies = True\n",
+     "environment=rc_environment", None),
+])
+def test_runconfig_environment_parts_and_v1_defaults(settings, expected, unsafe):
+    source = rc_variant("rc.environment = env\n", settings)
+    (step,) = findings(source, "AML831")
+    assert step.fix_safety == ("unsafe" if unsafe else "safe")
+    assert unsafe is None or unsafe in step.message
+    out = migrate(source)
+    assert expected in out
+    if "img:1" in settings:  # an image without conda dependencies is used as it is
+        assert "rc_environment = Environment(image='img:1')\n" in out
+
+
+def test_runconfig_target_is_the_compute_only_of_a_step_without_one():
+    with_target = rc_variant("rc.environment = env\n", "rc.environment = env\nrc.target = 'cpu'\n")
+    out = migrate(with_target)
+    assert 'compute="gpu"' in out and "'cpu'" not in out  # v1 used the step's compute_target
+    out = migrate(with_target.replace(', compute_target="gpu"', ""))
+    assert "compute='cpu'" in out
+
+
+def test_migrated_runconfig_pipeline_is_what_v1_built(tmp_path):
+    pytest.importorskip("azure.ai.ml")
+    from tests.support.signatures import v1_fact
+    from tests.support.v2_runtime import run_submission_script
+
+    before = (FIXTURES / "pipeline_runconfig.before.py").read_text()
+    source = migrate(before)
+    assert source == (FIXTURES / "pipeline_runconfig.after.py").read_text()
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    for script in ("fetch.py", "clean.py", "train.py"):
+        (project / "src" / script).write_text("print('step')\n")
+    (project / "train-env.yml").write_text("name: train\ndependencies:\n  - python=3.10\n  - pip\n")
+    (job,) = run_submission_script(source, project).jobs
+    fetch, clean, train = (job.jobs[n] for n in ("fetch", "clean", "train"))
+    # prep_config: target=cpu_cluster, conda dependencies on DEFAULT_CPU_IMAGE (v1's default image)
+    default_image = v1_fact("RunConfiguration()")["environment.docker.base_image"]
+    for node in (fetch, clean):
+        assert node.compute == "cpu-cluster"
+        assert node.environment.image == default_image
+        assert node.environment.conda_file == {"channels": ["anaconda", "conda-forge"],
+                                               "dependencies": ["python=3.10", "pip", {"pip": ["pandas", "pyarrow"]}]}
+    # train_config: the step's compute_target, the Environment, node_count=2, environment_variables
+    assert train.compute == "gpu-cluster"
+    assert train.environment.name == "train-env" and train.environment.image == default_image
+    assert train.resources.instance_count == 2
+    assert train.environment_variables == {"OMP_NUM_THREADS": "1"}
+    job._to_rest_object()

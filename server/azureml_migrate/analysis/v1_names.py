@@ -128,6 +128,9 @@ BASES: dict[str, str] = {
     "azureml.pipeline.core.StepRun": "azureml.core.Run",
     "azureml.train.automl.run.AutoMLRun": "azureml.core.Run",
     "azureml.train.hyperdrive.HyperDriveRun": "azureml.core.Run",
+    # A RunConfiguration's environment sections are the Environment's (rules/jobs.py AML221).
+    "azureml.core.RunConfiguration.environment.python": "azureml.core.environment.PythonSection",
+    "azureml.core.RunConfiguration.environment.docker": "azureml.core.environment.DockerSection",
 }
 
 # `azureml.core.VERSION` and friends: module attributes rather than classes.

@@ -970,31 +970,432 @@ class GetMetrics(Rule):
     safety = MANUAL
 
 
+RUN_CONFIGURATION = "azureml.core.RunConfiguration"
+RC_PARAMS = ("script", "arguments", "framework", "communicator", "conda_dependencies", "_history_enabled", "_path",
+             "_name", "command")
+_ENVIRONMENT = "azureml.core.Environment"
+_CONDA = "azureml.core.conda_dependencies.CondaDependencies"
+# Settings that become `command(...)` keywords as they are (the rest build the environment).
+_RC_KEYWORDS = (("node_count", "instance_count"), ("environment_variables", "environment_variables"))
+
+RC_BEFORE = """\
+from azureml.core import Environment, Experiment, Workspace
+from azureml.core.runconfig import RunConfiguration
+from azureml.pipeline.core import Pipeline
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+env = Environment.from_conda_specification(name="train-env", file_path="env.yml")
+run_config = RunConfiguration()
+run_config.environment = env
+train = PythonScriptStep(script_name="train.py", source_directory="src", compute_target="cpu-cluster",
+                         runconfig=run_config)
+pipeline = Pipeline(workspace=ws, steps=[train])
+run = Experiment(ws, "train").submit(pipeline)
+"""
+RC_AFTER = """\
+from azure.ai.ml import MLClient, command, dsl
+from azure.ai.ml.entities import Environment
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+env = Environment(name="train-env", conda_file="env.yml", image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1")
+train = command(command="python train.py", code="src", compute="cpu-cluster",
+                environment=env)
+
+@dsl.pipeline()
+def pipeline_func():
+    train_node = train()
+
+pipeline = pipeline_func()
+run = ml_client.jobs.create_or_update(pipeline, experiment_name="train")
+"""
+
+
+def _value_problem(site, expr, kind: str, setting: str) -> str | None:
+    """Declare a v1 Environment / CondaDependencies value the fix carries into `command(...)`;
+    why it cannot, or None. The value is read again where the step is: a variable, or a
+    `CondaDependencies.create(...)` call (its fix makes it a plain dict)."""
+    from .environments import CondaDependenciesCreate
+
+    b = site.binding(expr)
+    if b is not None and b.kind == kind and b.creator is not None:
+        site.consume(expr)
+        site.require(b)
+        return None
+    inline = site.inline(expr)
+    if kind == _CONDA and inline is not None and isinstance(inline.rule, CondaDependenciesCreate):
+        site.require_finding(inline)
+        return None
+    what = "an Environment variable" if kind == _ENVIRONMENT else "a CondaDependencies made in this file"
+    return f"`{setting}` must be {what}"
+
+
+def _imported_v1_name(site, expr) -> str:
+    """What a name imported from SDK v1 refers to (`azureml.core.runconfig.DEFAULT_CPU_IMAGE`), or ""."""
+    return str(getattr(site.analyzer.lookup(expr.id), "qualified", "")) if isinstance(expr, ast.Name) else ""
+
+
+def _plain_variable(site, expr) -> bool:
+    """A name that holds neither a v1 object nor a v1 import (its import goes with the fix)."""
+    return isinstance(expr, ast.Name) and site.binding(expr) is None and not _imported_v1_name(site, expr)
+
+
 class RunConfigurationRule(Rule):
     """A reusable run configuration object.
 
+    ## Why
+    v2 has no RunConfiguration: what it configured is given to `command(...)` itself.
+
     ## Migration
-    v2 has no RunConfiguration: its settings become arguments of `command(...)`:
-    `target` -> `compute`, `environment` -> `environment`, `node_count` -> `instance_count`,
-    `environment_variables` -> `environment_variables`, `max_run_duration_seconds` -> `timeout`,
-    `docker.shm_size` -> `shm_size`, `mpi`/`pytorch`/`tensorflow` -> `distribution`.
+    Its settings become arguments of `command(...)`: `target` -> `compute`, `environment`
+    -> `environment`, `environment.python.conda_dependencies` /
+    `environment.docker.base_image` -> `environment=Environment(conda_file=..., image=...)`,
+    `node_count` -> `instance_count`, `environment_variables` -> `environment_variables`,
+    `max_run_duration_seconds` -> `timeout`, `docker.shm_size` -> `shm_size`,
+    `mpi`/`pytorch`/`tensorflow` -> `distribution`.
 
     ## Fix safety
-    No automatic fix yet: the settings are spread over several statements.
+    The whole-file migration folds `rc = RunConfiguration()` (or
+    `RunConfiguration(conda_dependencies=...)`) into the `command(...)` of the pipeline steps
+    that take it as `runconfig=` (AML831), when it is configured only by settings AML221
+    rewrites, written before those steps in the same block; its statements go. The fix's
+    safety is the steps': unsafe when v1 ran them in an environment the fix can only
+    approximate (v1's default environment, or a base image without conda dependencies).
+    Any other use or setting keeps it manual, and the message names what blocks it.
     """
 
     code = "AML220"
     name = "run-configuration"
-    symbols = ("azureml.core.RunConfiguration",)
+    symbols = (RUN_CONFIGURATION,)
     message = "`RunConfiguration` is SDK v1; pass its settings to `azure.ai.ml.command(...)`"
     v2 = "azure.ai.ml.command(compute=..., environment=..., instance_count=..., ...)"
     url = DOCS["command"]
-    safety = MANUAL
-    creates = BindingSpec("azureml.core.RunConfiguration")
+    safety = SAFE
+    statement_fix = True
+    creates = BindingSpec(RUN_CONFIGURATION, mode="delete")
+    params = RC_PARAMS
+    before = RC_BEFORE
+    after = RC_AFTER
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        other = [p for i, p in enumerate(RC_PARAMS) if p != "conda_dependencies" and site.arg(i, p) is not None]
+        if other:
+            return Check(MANUAL, f"{', '.join(f'`{p}`' for p in other)}: migrated by hand (`script`/`arguments`/"
+                                 "`command` -> `command=`, `framework`/`communicator` -> `distribution=`)")
+        if site.assigned_name() is None or not site.alone_on_line():
+            return Check(MANUAL, "only `name = RunConfiguration(...)` on its own line is folded into a step")
+        facts = {"sole": site.sole()}
+        conda = site.arg(4, "conda_dependencies")
+        if conda is not None:
+            problem = _value_problem(site, conda, _CONDA, "conda_dependencies")
+            if problem:
+                return Check(MANUAL, problem)
+            facts["conda"] = True
+        return Check(self.safety, facts=facts)
+
+    def plan(self, finding, users, analysis) -> None:
+        """After analysis: fold the settings into the steps that take the configuration.
+
+        A step records the binding as its `runconfig` fact (AML831); the settings (AML221)
+        are written between the construction and the first such step. Each step's
+        `command(...)` gets them as arguments, read where the step is, so nothing they name
+        may change in between; the configuration's statements are removed.
+        """
+        if finding.safety is None:
+            return
+        takers = [u for u in users if u.facts.get("runconfig") is finding.creates and u.safety is not None]
+        settings = [u for u in users if isinstance(u.rule, RunConfigurationSetting)]
+        problem = _settings_problem(finding, users, takers, settings, analysis)
+        spec = None
+        if problem is None:
+            spec, problem = _run_configuration_spec(finding, settings, takers)
+        if problem is not None:
+            finding.safety = None
+            finding.message += f" ({problem})"
+            for u in takers:
+                u.safety = None
+                u.message += f" (its `runconfig` is migrated by hand: {problem})"
+            return
+        for w in settings:
+            w.facts["fold_into"] = finding
+        if spec["environment"] is not None and spec["environment"][0] == "parts":
+            spec["environment"][3].facts["builds_environment"] = spec
+        for u in takers:
+            u.facts["run_configuration"] = spec
+            if u.facts.get("compute") is None:
+                u.facts["compute_from"] = spec["target"]
+            if spec["unsafe"]:
+                u.safety = UNSAFE
+                u.message += f" ({spec['unsafe']})"
+
+    def fix(self, node, ctx):
+        if ctx.copying:
+            return node  # read for its `conda_dependencies` (_environment_statement)
+        if ctx.finding.facts.get("builds_environment"):
+            return _environment_statement(node, ctx)
+        return remove_statement(ctx)
+
+
+def _settings_problem(finding, users, takers, settings, analysis) -> str | None:
+    """Why the configuration cannot be folded into `takers`, or None."""
+    prefix = RUN_CONFIGURATION + "."
+    for u in users:
+        if u in takers or (u in settings and u.safety is not None):
+            continue
+        what = u.symbol.removeprefix(prefix)
+        if u in settings:
+            return f"`{what}` on line {u.span.line}: {u.facts.get('why', 'migrated by hand')}"
+        if u.receiver is finding.creates:
+            return f"`{what}` on line {u.span.line} has no automatic migration"
+        return f"it is used on line {u.span.line} by `{u.symbol}`, which is migrated by hand"
+    if not takers:
+        return "no pipeline step takes it: pass its settings to `command(...)` by hand"
+    block, index = analysis.block_of.get(id(finding.stmt), (None, -1))
+    if block is None:
+        return "the RunConfiguration is not a plain assignment"
+    at = []
+    for t in takers:
+        tb, ti = analysis.block_of.get(id(t.stmt), (None, -1))
+        if tb is not block:
+            return f"the step on line {t.span.line} is not in the RunConfiguration's block"
+        at.append(ti)
+    first, last = min(at), max(at)
+    written = {id(w.stmt) for w in settings}
+    for w in [finding, *settings]:
+        wb, wi = analysis.block_of.get(id(w.stmt), (None, -1))
+        if w is not finding and (wb is not block or not index < wi < first):
+            return f"`{w.facts['setting']}` (line {w.span.line}) is not set between the RunConfiguration and its step"
+        # v1 read the values when the pipeline was built; the fix reads them at the step.
+        changed = changed_between(w.stmt.value if w is not finding else finding.node, block[wi + 1:last], written)
+        if changed:
+            return f"`{changed}` changes between line {w.span.line} and the step that reads it"
+    return None
+
+
+def changed_between(value: ast.AST, stmts: list[ast.stmt], skip: set[int] = frozenset()) -> str | None:
+    """A name `value` reads that one of `stmts` (except those in `skip`) assigns, or None:
+    a value read later than v1 read it must mean the same thing there."""
+    needed = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    for stmt in stmts:
+        if id(stmt) in skip:
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in needed:
+                return node.id
+    return None
+
+
+def _run_configuration_spec(finding, settings, takers):
+    """(what the steps' `command(...)` gets, None) or (None, why not)."""
+    by_name: dict = {}
+    for w in settings:
+        setting = w.facts["setting"]
+        if setting in by_name:
+            return None, f"`{setting}` is set twice (lines {by_name[setting].span.line} and {w.span.line})"
+        by_name[setting] = w
+    conda = by_name.get("environment.python.conda_dependencies")
+    if finding.facts.get("conda"):
+        if conda is not None:
+            return None, "`conda_dependencies` is set twice"
+        conda = finding
+    env = by_name.get("environment")
+    image = by_name.get("environment.docker.base_image")
+    managed = by_name.get("environment.python.user_managed_dependencies")
+    user_managed = managed is not None and managed.facts["user_managed"]
+    spec: dict = {"fold": [(kw, by_name[s]) for s, kw in _RC_KEYWORDS if s in by_name],
+                  "target": by_name.get("target"), "unsafe": None}
+    if env is not None:
+        if conda is not None or image is not None or managed is not None:
+            return None, ("`environment` and `environment.*` settings are both written: v1 applied them in order; "
+                          "build the v2 Environment by hand")
+        spec["environment"] = ("environment", env)
+    elif user_managed and conda is not None:
+        return None, "`user_managed_dependencies = True` made v1 ignore `conda_dependencies`"
+    elif conda is not None or image is not None or user_managed:
+        # Built once, in a variable, where the last of its parts is written (the steps come later).
+        parts = [x for x in (image, conda, managed if user_managed else None) if x is not None]
+        builder = max(parts, key=lambda x: (x.span.line, x.span.col))
+        spec["environment"] = ("parts", image, conda, builder)
+        if conda is None and not user_managed:
+            spec["unsafe"] = ("no conda dependencies: v1 built python and azureml-defaults on the image, "
+                              "v2 runs the image as it is")
+    else:
+        spec["environment"] = None
+        spec["unsafe"] = "the RunConfiguration sets no environment: the fix names v1's default image"
+    if spec["target"] is None and any(t.facts.get("compute") is None for t in takers):
+        return None, "v2 nodes need `compute=`: give the step a `compute_target` (or set `target`)"
+    return spec, None
+
+
+def _copied_value(f, ctx) -> cst.BaseExpression:
+    """The value `f`'s statement assigns, as the fixes of that statement rewrite it (a
+    `CondaDependencies.create(...)` becomes its dict); for the construction, its
+    `conda_dependencies` argument."""
+    from ..fixes.rewrite import moved_statement
+
+    value = moved_statement(f, ctx).value
+    if isinstance(f.rule, RunConfigurationRule):
+        value = arg_map(value, RC_PARAMS)["conda_dependencies"].value
+    return value
+
+
+def run_configuration_arguments(ctx, facts) -> list[cst.Arg]:
+    """The `command(...)` arguments of a RunConfiguration folded into its user (see
+    RunConfigurationRule.plan): compute, the plain keywords, and the environment."""
+    spec = facts["run_configuration"]
+    out = []
+    target = facts.get("compute_from")
+    if target is not None:
+        out.append(compute_keyword(cst.Arg(value=_copied_value(target, ctx)), target.facts["compute_mode"]))
+    out += [keyword_arg(kw, _copied_value(w, ctx)) for kw, w in spec["fold"]]
+    env = spec["environment"]
+    if env is None:  # v1's default environment
+        cls = ctx.need("azure.ai.ml.entities", "Environment")
+        value = cst.parse_expression(f"{cls}(image={ctx.default_image().value})")
+    elif env[0] == "environment":
+        value = _copied_value(env[1], ctx)
+    else:
+        value = cst.Name(env[3].facts["environment_name"])  # set by _environment_statement, which runs first
+    out.append(keyword_arg("environment", value))
+    return out
+
+
+def _environment_statement(node, ctx):
+    """`<config>_environment = Environment(conda_file=..., image=...)`: the environment a
+    RunConfiguration built from its parts, in place of the last statement writing one."""
+    finding = ctx.finding
+    _, image, conda, _ = finding.facts["builds_environment"]["environment"]
+
+    def value(f):
+        if f is not finding:
+            return _copied_value(f, ctx)
+        if isinstance(f.rule, RunConfigurationRule):
+            return arg_map(node.value, RC_PARAMS)["conda_dependencies"].value
+        return node.value
+
+    code = cst.Module(body=[]).code_for_node
+    parts = [] if conda is None else [f"conda_file={code(value(conda))}"]
+    default = image is None or image.facts.get("default_image")
+    parts.append(f"image={code(ctx.default_image() if default else value(image))}")
+    rc = finding.creates if isinstance(finding.rule, RunConfigurationRule) else finding.receiver
+    name = finding.facts["environment_name"] = ctx.fresh(f"{rc.name}_environment")
+    cls = ctx.need("azure.ai.ml.entities", "Environment")
+    return cst.Assign(targets=[cst.AssignTarget(target=cst.Name(name))],
+                      value=cst.parse_expression(f"{cls}({', '.join(parts)})"))
+
+
+class RunConfigurationSetting(Rule):
+    """A setting written on a `RunConfiguration` (`rc.environment = env`, `rc.target = ...`).
+
+    ## Why
+    v2 has no RunConfiguration object to configure: each setting is an argument of the
+    `command(...)` that used the configuration.
+
+    ## Migration
+    `environment` -> `environment=`; `environment.python.conda_dependencies` and
+    `environment.docker.base_image` -> `environment=Environment(conda_file=..., image=...)`
+    (v1's default image when no base image is set); `target` -> `compute=` (v1 used it
+    only for a step without `compute_target`); `node_count` -> `instance_count=`;
+    `environment_variables` -> `environment_variables=`. `environment.docker.enabled = True`,
+    `environment.python.user_managed_dependencies` and `docker =
+    DockerConfiguration(use_docker=True)` go away: v2 always runs in a container, and builds
+    a conda environment exactly when it is given a conda file. Other docker settings become
+    `shm_size=` / `docker_args=`.
+
+    ## Fix safety
+    Removed by the whole-file migration when its RunConfiguration is folded into a
+    pipeline step (AML220): a plain assignment of a literal or a variable (an Environment or
+    CondaDependencies made in this file for the environment; `CondaDependencies.create(...)`
+    may be written in place). Other values and settings are migrated by hand.
+    """
+
+    code = "AML221"
+    name = "run-configuration-setting"
+    on = "assign"
+    statement_fix = True
+    # `rc.environment.python.X` / `rc.environment.docker.X` reach the section classes
+    # through analysis.v1_names.BASES.
+    symbols = (
+        *(f"{RUN_CONFIGURATION}.{a}" for a in ("environment", "target", "node_count", "environment_variables",
+                                                "docker")),
+        "azureml.core.environment.PythonSection.conda_dependencies",
+        "azureml.core.environment.PythonSection.user_managed_dependencies",
+        "azureml.core.environment.DockerSection.base_image",
+        "azureml.core.environment.DockerSection.enabled",
+    )
+    message = "`{symbol}` is SDK v1; pass the setting to the `command(...)` that uses the configuration"
+    v2 = "command(..., environment=env, compute=..., instance_count=...)"
+    url = DOCS["command"]
+    safety = SAFE
+    before = RC_BEFORE
+    after = RC_AFTER
+
+    def check(self, site):
+        stmt = site.stmt
+        prefix = RUN_CONFIGURATION + "."
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            return Check(MANUAL, "only a plain assignment can be rewritten")
+        if not site.symbol.startswith(prefix) or site.tracked_receiver(RunConfigurationRule) is None:
+            return Check(MANUAL, "cannot tell which RunConfiguration this is")
+        setting = site.symbol[len(prefix):]
+        facts = {"setting": setting, "sole": site.sole()}
+        problem = self._value(site, setting, stmt.value, facts)
+        if problem:
+            facts["why"] = problem
+            return Check(MANUAL, problem, facts=facts)
+        return Check(self.safety, facts=facts)
+
+    @staticmethod
+    def _value(site, setting: str, value, facts) -> str | None:
+        ok, constant = literal(value)
+        if setting == "environment":
+            return _value_problem(site, value, _ENVIRONMENT, setting)
+        if setting == "environment.python.conda_dependencies":
+            return _value_problem(site, value, _CONDA, "conda_dependencies")
+        if setting == "environment.docker.base_image":
+            if _imported_v1_name(site, value).endswith(".DEFAULT_CPU_IMAGE"):
+                facts["default_image"] = True  # v1's default image, which the fix names
+            elif not (ok and isinstance(constant, str)) and not _plain_variable(site, value):
+                return "`base_image` must be a string, a variable or `DEFAULT_CPU_IMAGE`"
+            return None
+        if setting == "environment.docker.enabled":
+            return None if ok and constant is True else "v2 always runs in a container"
+        if setting == "environment.python.user_managed_dependencies":
+            facts["user_managed"] = constant
+            return None if ok and isinstance(constant, bool) else "`user_managed_dependencies` must be True or False"
+        if setting == "docker":
+            inline = site.inline(value)
+            call_ok = (isinstance(value, ast.Call) and not value.args and len(value.keywords) == 1
+                       and value.keywords[0].arg == "use_docker" and literal(value.keywords[0].value) == (True, True))
+            if inline is None or inline.symbol != "azureml.core.runconfig.DockerConfiguration" or not call_ok:
+                return ("a DockerConfiguration becomes `shm_size=` / `docker_args=` of `command(...)`; only "
+                        "`DockerConfiguration(use_docker=True)` is dropped automatically")
+            site.absorb(inline)
+            return None
+        if setting == "target":
+            facts["compute_mode"] = compute_mode(site, value)
+            return "`target` must be a compute name or a compute object" if facts["compute_mode"] == "pass" else None
+        if setting == "node_count":
+            good = ok and type(constant) is int and constant >= 1
+            return None if good else "`node_count` must be a literal number"
+        if setting == "environment_variables":
+            good = (ok and isinstance(constant, dict)) or _plain_variable(site, value)
+            return None if good else "`environment_variables` must be a dict or a variable"
+        return "migrated by hand"
+
+    def fix(self, node, ctx):
+        if ctx.copying:
+            return node  # read for its value (run_configuration_arguments, _environment_statement)
+        if ctx.finding.facts.get("builds_environment"):
+            return _environment_statement(node, ctx)
+        return remove_statement(ctx)
 
 
 RULES = [
     ExperimentConstructor, ExperimentName, ScriptRunConfigRule, RunConfigAttribute, ExperimentSubmit,
-    GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule, RunDetailsWidget,
-    RunDetailsShow, RunLookup, RunLookupAttribute, RunFiles, StartLogging,
+    GetPortalUrl, WaitForCompletion, RunId, GetStatus, GetMetrics, RunConfigurationRule, RunConfigurationSetting,
+    RunDetailsWidget, RunDetailsShow, RunLookup, RunLookupAttribute, RunFiles, StartLogging,
 ]

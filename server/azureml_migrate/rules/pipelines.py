@@ -22,7 +22,9 @@ from ..fixes.lazy import cst
 from ..astutil import literal
 from ..fixes.calls import assignment_line, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
-from .jobs import ScriptRunConfigRule, compute_keyword, compute_mode
+from .jobs import (RUN_CONFIGURATION, RunConfigurationRule, ScriptRunConfigRule, compute_keyword, compute_mode,
+                   run_configuration_arguments)
+from .parallel import PARALLEL_STEP, ParallelRunStepRule
 
 URL = LEARN + "migrate-to-v2-execution-pipeline"
 ENDPOINTS_URL = LEARN + "migrate-to-v2-deploy-pipelines"
@@ -103,10 +105,12 @@ class PipelineRule(Rule):
 
     ## Fix safety
     The whole-file migration rewrites `pipeline = Pipeline(ws, steps=[a, b])` when every
-    step is a `PythonScriptStep` rewritten by AML831 and every `PipelineData` it reads is
-    written by a listed step: the steps become `command(...)` builders and the pipeline a
+    step is a `PythonScriptStep` rewritten by AML831 or a `ParallelRunStep` rewritten by
+    AML851, and every `PipelineData` it reads is written by a listed step: the steps become
+    `command(...)` / `parallel_run_function(...)` builders and the pipeline a
     `@dsl.pipeline` function calling them in data order. Its safety is the steps' (unsafe
-    when a step relied on v1's default environment). Other shapes are migrated by hand.
+    when a step relied on v1's default environment, see AML831). Other shapes are migrated
+    by hand.
     """
 
     code = "AML830"
@@ -177,8 +181,9 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
             return Check(MANUAL, "; ".join(notes + ["`description` must be a literal"]))
         facts["description"] = value if description is not None else None
         site.consume(site.arg(0, "workspace"))  # v2 pipelines do not name a workspace
-        safety = UNSAFE if any(step.safety == UNSAFE for step, *_ in facts["nodes"]) else SAFE
-        return Check(safety, "the steps rely on v1's default environment" if safety == UNSAFE else "", facts=facts)
+        unsafe = [str(step.span.line) for step, *_ in facts["nodes"] if step.safety == UNSAFE]
+        note = f"unsafe like the step(s) on line(s) {', '.join(unsafe)}" if unsafe else ""
+        return Check(UNSAFE if unsafe else SAFE, note, facts=facts)
 
     @staticmethod
     def _graph(site, steps):
@@ -188,8 +193,9 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
         found = []
         for element in steps.elts:
             b = site.binding(element)
-            if b is None or b.kind != SCRIPT_STEP or b.creator is None or not isinstance(b.creator.rule, ScriptStep):
-                return "only PythonScriptStep variables made in this file are rewritten", {}
+            if b is None or b.kind not in (SCRIPT_STEP, PARALLEL_STEP) or b.creator is None \
+                    or not isinstance(b.creator.rule, (ScriptStep, ParallelRunStepRule)):
+                return "only PythonScriptStep and ParallelRunStep variables made in this file are rewritten", {}
             if b.creator.safety is None:
                 return f"the step on line {b.creator.span.line} is migrated by hand", {}
             found.append((element, b))
@@ -284,18 +290,21 @@ class ScriptStep(_Step):
     A `command(...)` component called inside the `@pipeline` function:
     `script_name` + `arguments` -> `command="python <script_name> ..."` (data arguments
     become `${{inputs.<name>}}` / `${{outputs.<name>}}`); `source_directory` -> `code`;
-    `compute_target` -> `compute`; `runconfig` -> `environment=` (its environment);
+    `compute_target` -> `compute`; `runconfig` -> its settings as arguments (AML220:
+    `environment=`, `instance_count=`, ...);
     the `inputs`/`outputs` lists -> `inputs={...}` / `outputs={...}` dicts;
     `allow_reuse` -> `is_deterministic`; `params` -> environment variables
     `AML_PARAMETER_<name>` (v1 exposed them so), so the script runs unchanged; `name` ->
     the node's name in the pipeline function.
 
     ## Fix safety
-    Rewritten with its pipeline (AML830) when it has a literal script, a compute, and only
-    literal arguments and `PipelineData` made in this file. Unsafe: without `runconfig`,
-    v1 ran the step in its default environment, and the fix names v1's default image
-    (without the `azureml-defaults` packages v1 added). `runconfig`, `params`, `hash_paths`
-    and the other parameters are migrated by hand.
+    Rewritten with its pipeline (AML830) when it has a literal script, a compute (its own,
+    or its RunConfiguration's `target`), only literal arguments and `PipelineData` made in
+    this file, and either no `runconfig` or a RunConfiguration made in this file that the
+    whole-file migration folds into the command (AML220, AML221). Unsafe without an
+    environment: v1 ran the step in its default environment, and the fix names v1's default
+    image (without the `azureml-defaults` packages v1 added). `params`, `hash_paths` and the
+    other parameters are migrated by hand.
     """
 
     code = "AML831"
@@ -309,8 +318,8 @@ class ScriptStep(_Step):
     params = SCRIPT_STEP_PARAMS
     before = PipelineRule.before
     after = PipelineRule.after
-    rewritable = ("script_name", "name", "arguments", "compute_target", "inputs", "outputs", "source_directory",
-                  "allow_reuse")
+    rewritable = ("script_name", "name", "arguments", "compute_target", "runconfig", "inputs", "outputs",
+                  "source_directory", "allow_reuse")
 
     def check(self, site):
         guidance = super().check(site)
@@ -349,7 +358,6 @@ class ScriptStep(_Step):
                 site.consume(element)
                 site.require(b)
         parts = [("text", "python " + shlex.quote(script))]
-        safety = self.safety
         arguments = given.get("arguments")
         if arguments is not None:
             if not isinstance(arguments, (ast.List, ast.Tuple)):
@@ -370,17 +378,31 @@ class ScriptStep(_Step):
                     parts += [("text", " "), ("expr", site.source(element))]
                 else:
                     return manual("only literal arguments, variables and PipelineData are rewritten")
+        runconfig = None
+        if "runconfig" in given:
+            # Its settings become arguments of the command (RunConfigurationRule.plan).
+            runconfig = site.binding(given["runconfig"])
+            if runconfig is None or runconfig.kind != RUN_CONFIGURATION or runconfig.creator is None \
+                    or not isinstance(runconfig.creator.rule, RunConfigurationRule):
+                return manual("`runconfig` must be a RunConfiguration variable made in this file")
+            if runconfig.creator.safety is None:
+                return manual(f"the RunConfiguration on line {runconfig.creator.span.line} is migrated by hand")
+            site.consume(given["runconfig"])
+            site.require(runconfig)
         compute = given.get("compute_target")
-        if compute is None:
+        mode = None  # v1 then used the RunConfiguration's `target` (planning checks there is one)
+        if compute is not None:
+            mode = compute_mode(site, compute)
+            if mode == "pass":
+                return manual("`compute_target` must be a compute name or a compute object made in this file")
+        elif runconfig is None:
             return manual("v2 nodes need `compute=`: give the step a `compute_target`")
-        mode = compute_mode(site, compute)
-        if mode == "pass":
-            return manual("`compute_target` must be a compute name or a compute object made in this file")
         reuse = given.get("allow_reuse")
         ok, value = literal(reuse)
         if reuse is not None and not (ok and isinstance(value, bool)):
             return manual("`allow_reuse` must be a literal True or False")
-        facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": mode}
+        facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": mode,
+                       "runconfig": runconfig}
         name = given.get("name")
         if name is not None:
             ok, value = literal(name)
@@ -389,10 +411,12 @@ class ScriptStep(_Step):
             facts["node"] = node_name(value)
             if facts["node"] != value:
                 facts["display_name"] = value
-        notes = ["no `runconfig`: v1 ran the step in its default environment; the fix names v1's default image"]
+        notes = []
+        if runconfig is None:
+            notes.append("no `runconfig`: v1 ran the step in its default environment; the fix names v1's default image")
         if any(kind == "expr" for kind, _ in parts):
             notes.append("variables in `arguments` are interpolated without shell quoting")
-        return Check(safety, "; ".join(notes), facts=facts)
+        return Check(UNSAFE if notes else SAFE, "; ".join(notes), facts=facts)
 
     def fix(self, node, ctx):
         facts = ctx.finding.facts
@@ -421,8 +445,12 @@ class ScriptStep(_Step):
             "source_directory": "code",
             "allow_reuse": "is_deterministic",
         }
-        env_cls = ctx.need("azure.ai.ml.entities", "Environment")
-        append = [keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})"))]
+        if facts["runconfig"] is not None:
+            mapping["runconfig"] = None
+            append = run_configuration_arguments(ctx, facts)
+        else:
+            env_cls = ctx.need("azure.ai.ml.entities", "Environment")
+            append = [keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})"))]
         return rebuild_call(node, cst.Name(ctx.need("azure.ai.ml", "command")), SCRIPT_STEP_PARAMS, mapping,
                             append=append)
 
