@@ -505,6 +505,15 @@ class Analyzer:
             scope = scope.parent
         return None
 
+    def peek(self, name: str) -> Entry:
+        """What `name` refers to here, for a check's own reasoning: unlike `lookup` (a use
+        of the name), nothing is recorded."""
+        saved = self.ambiguous_refs
+        try:
+            return self.lookup(name)
+        finally:
+            self.ambiguous_refs = saved
+
     def assign_name(self, name: str, entry: Entry) -> None:
         self.seg.names.add(name)
         scope = self.module_scope if name in self.scope.globals else self.scope
@@ -602,11 +611,7 @@ class Analyzer:
             expr = expr.value
         if not isinstance(expr, ast.Name):
             return None
-        saved = self.ambiguous_refs
-        try:
-            entry = self.lookup(expr.id)
-        finally:
-            self.ambiguous_refs = saved
+        entry = self.peek(expr.id)
         if isinstance(entry, ImportRef):
             return v1_names.canonical(".".join([entry.qualified, *attrs]))
         if entry is None and not attrs and not self.is_bound(expr.id):

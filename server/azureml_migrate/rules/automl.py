@@ -223,7 +223,7 @@ def _settings_problem(site, settings: _Settings) -> str | None:
         for n in ast.walk(value):
             if not isinstance(n, ast.Name):
                 continue
-            entry = site.analyzer.lookup(n.id)
+            entry = site.analyzer.peek(n.id)
             qualified = getattr(entry, "qualified", None)
             if qualified:
                 return f"the value of `{key}` in `{name}` uses SDK v1 (`{qualified}`)"

@@ -96,12 +96,7 @@ def _callee(site, func: ast.expr) -> str | None:
         func = func.value
     if not isinstance(func, ast.Name):
         return None
-    analyzer = site.analyzer
-    saved = list(analyzer.ambiguous_refs)
-    try:
-        entry = analyzer.lookup(func.id)
-    finally:
-        analyzer.ambiguous_refs = saved
+    entry = site.analyzer.peek(func.id)
     if entry is not None and not isinstance(entry, Binding) and isinstance(getattr(entry, "qualified", None), str):
         # an import (analysis.visitor.ImportRef; not imported here: the visitor imports the rules)
         return ".".join([v1_names.canonical(entry.qualified), *attrs])
