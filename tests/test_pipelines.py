@@ -248,3 +248,143 @@ def test_migrated_runconfig_pipeline_is_what_v1_built(tmp_path):
     assert train.resources.instance_count == 2
     assert train.environment_variables == {"OMP_NUM_THREADS": "1"}
     job._to_rest_object()
+
+
+# -- `steps` in a variable, PipelineParameter -> pipeline function parameters ------------------
+
+PARAMS = (FIXTURES / "pipeline_parameters.before.py").read_text()
+
+
+def params_variant(old: str, new: str) -> str:
+    assert old in PARAMS
+    return PARAMS.replace(old, new)
+
+
+def test_parameters_become_function_parameters_wired_to_the_nodes_that_read_them():
+    out = migrate(PARAMS)
+    assert 'def pipeline_func(epochs=20, model_name="noaaweatherds"):' in out
+    assert "    train = train_step(epochs=epochs, model_name=model_name)\n" in out
+    assert "register_step(trained_model=train.outputs.trained_model, model_name=model_name)" in out
+    assert "PipelineParameter(" not in out and "from azureml" not in out
+    # every finding of the group is safe but the steps' default environment
+    assert [f.fix_safety for f in findings(PARAMS, "AML835")] == ["unsafe", "unsafe"]
+    assert all(f.safety == "safe" for f in findings(PARAMS, "AML835"))
+
+
+@pytest.mark.parametrize("default,expected,unsafe", [
+    ('"sample_string1"', '"sample_string1"', None),
+    ("7", "7", None),
+    ('"two words"', '"two words"', "needs shell quoting"),
+    ("0.01", "0.01", "typed `number` input"),
+    ("True", "True", "typed `boolean` input"),
+])
+def test_parameter_defaults_and_how_v2_renders_them(default, expected, unsafe):
+    source = params_variant('PipelineParameter("epochs", 20)', f'PipelineParameter("epochs", {default})')
+    (param, _) = sorted(findings(source, "AML835"), key=lambda f: f.span.line, reverse=True)
+    assert param.safety == ("unsafe" if unsafe else "safe")
+    assert unsafe is None or unsafe in param.message
+    assert f"def pipeline_func(epochs={expected}, " in migrate(source)
+
+
+@pytest.mark.parametrize("old,new,code,reason", [
+    ('PipelineParameter("epochs", 20)', 'PipelineParameter("learning-rate", 20)', "AML835",
+     "not a valid v2 input name"),
+    ('PipelineParameter("epochs", 20)', "PipelineParameter(\"epochs\", default_epochs)", "AML835",
+     "the default `default_epochs` is not a literal"),
+    ('PipelineParameter("epochs", 20)', "PipelineParameter(\"epochs\", None)", "AML835",
+     "only a string or number default"),
+    ('PipelineParameter("epochs", 20)', 'PipelineParameter("model_name", 20)', "AML831",
+     "the input name `model_name` of `model_name` is taken"),
+    ('PipelineParameter("epochs", 20)', 'PipelineParameter("trained_model", 20)', "AML831",
+     "the input name `trained_model` of `epochs` is taken"),
+    ('PipelineParameter("epochs", 20)', 'PipelineParameter("train_step", 20)', "AML830",
+     "would hide the step variable"),
+    ("steps = [train_step, register_step]\n", "steps = [train_step, register_step]\nprint(steps)\n", "AML830",
+     "`steps` is also used on line 39"),
+    ("steps = [train_step, register_step]\n", "steps = [train_step, register_step]\nsteps.append(None)\n", "AML830",
+     "`steps` is also used on line 39"),
+    ("# list of steps to run\n", "def show():\n    print(steps)\n", "AML830", "`steps` is also used on line 38"),
+    ("steps = [train_step, register_step]\n", "steps = [train_step, register_step]\ntrain_step = None\n", "AML830",
+     "`train_step` changes between the list on line 38 and the pipeline"),
+    ("steps = [train_step, register_step]\n", "steps = make_steps()\n", "AML830",
+     "`steps` on line 38 is not a `[...]` list of step variables"),
+    ("steps = [train_step, register_step]\n", "", "AML830", "a variable assigned `[...]` earlier in the same block"),
+])
+def test_parameters_and_step_lists_that_stay_manual_say_why(old, new, code, reason):
+    source = params_variant(old, new)
+    found = findings(source, code)
+    assert found and all(f.fix_safety is None for f in found)
+    assert any(reason in f.message for f in found), [f.message for f in found]
+    out = fix_all(analyze(source), DEFAULT, True)[0]
+    assert "@dsl.pipeline" not in out and "Pipeline(workspace=ws" in out
+
+
+def test_two_parameters_of_one_name_in_one_pipeline_stay_manual():
+    source = params_variant('"--epochs", epochs, "--model_name", model_name,', '"--epochs", epochs,').replace(
+        'PipelineParameter("epochs", 20)', 'PipelineParameter("model_name", 20)')
+    (pipeline,) = findings(source, "AML830")
+    assert pipeline.fix_safety is None and "the PipelineParameters on lines 15 and 16 have the same name" in \
+        pipeline.message
+
+
+def test_a_parameter_read_elsewhere_keeps_the_group_v1():
+    out = fix_all(analyze(PARAMS.replace("# list of steps", "print(epochs)\n# list of steps")), DEFAULT, True)[0]
+    assert "PipelineParameter(" in out and "@dsl.pipeline" not in out
+
+
+def test_a_steps_variable_reused_per_pipeline_is_followed_to_each():
+    """Notebooks assign `steps = [...]` again for each pipeline: each call reads its own list."""
+    source = PARAMS.replace("pipeline_run.wait_for_completion()\n", (
+        "steps = [train_step]\n"
+        "retrain = Pipeline(workspace=ws, steps=steps)\n"))
+    out = migrate(source)
+    assert "def pipeline_func(epochs=20, model_name=\"noaaweatherds\"):" in out
+    assert "def retrain_func(epochs=20, model_name=\"noaaweatherds\"):\n    train = train_step(" in out
+
+
+def test_unsupported_step_data_and_step_kinds_name_what_to_do_instead():
+    dataset = PARAMS.replace("model_name = PipelineParameter", (
+        "from azureml.core import Dataset\nraw = Dataset.get_by_name(ws, \"raw\")\nmodel_name = PipelineParameter"
+    )).replace('"--epochs", epochs,', '"--epochs", epochs, "--raw", raw.as_named_input("raw").as_mount(),')
+    (train, _) = findings(dataset, "AML831")
+    assert '`raw.as_named_input("raw").as_mount()` is a dataset: make it an `Input(' in train.message
+    assert train.fix_safety is None
+    other = PARAMS.replace("from azureml.pipeline.steps import PythonScriptStep",
+                           "from azureml.pipeline.steps import CommandStep, PythonScriptStep").replace(
+        "steps = [train_step, register_step]", "steps = [train_step, register_step, CommandStep(command='ls')]")
+    (pipeline,) = findings(other, "AML830")
+    assert "`CommandStep(command='ls')` is not a step variable made in this file" in pipeline.message
+
+
+def test_migrated_parameter_pipeline_is_what_v1_built(tmp_path):
+    pytest.importorskip("azure.ai.ml")
+    from tests.support.v2_runtime import run_submission_script
+
+    source = migrate(PARAMS)
+    assert source == (FIXTURES / "pipeline_parameters.after.py").read_text()
+    project = tmp_path / "p"
+    (project / "src").mkdir(parents=True)
+    for script in ("train.py", "register.py"):
+        (project / "src" / script).write_text("print('step')\n")
+    record = run_submission_script(source, project)
+    (job,) = record.jobs
+    assert job.description == "Train and register" and job.experiment_name == "retraining"
+    # v1: PipelineParameter("epochs", 20) and ("model_name", "noaaweatherds"), set when the pipeline is submitted
+    assert {k: (v.type, v.default) for k, v in job.component.inputs.items()} == {
+        "epochs": ("integer", 20), "model_name": ("string", "noaaweatherds")}
+    train, register = job.jobs["train"], job.jobs["register_model"]
+    assert (train.display_name, register.display_name) == ("Train", "Register model")
+    assert train.command == ("python train.py --epochs ${{inputs.epochs}} --model_name ${{inputs.model_name}} "
+                             "--output ${{outputs.trained_model}}")
+    assert register.command == "python register.py --model_name ${{inputs.model_name}} --model_path " \
+                               "${{inputs.trained_model}}"
+    # each node reads the pipeline's parameter, not a value of its own
+    for node, keys in ((train, ["epochs", "model_name"]), (register, ["model_name"])):
+        for key in keys:
+            assert str(node.inputs[key]._data) == "${{parent.inputs.%s}}" % key
+    wired = register.inputs["trained_model"]._data
+    assert wired._owner is train and wired._port_name == "trained_model"
+    assert register.component.is_deterministic is False
+    # what the service receives: v1 passed str(default) on the command line
+    rest = job._to_rest_object().as_dict()["properties"]
+    assert {k: v["value"] for k, v in rest["inputs"].items()} == {"epochs": "20", "model_name": "noaaweatherds"}

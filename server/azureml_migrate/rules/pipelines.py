@@ -22,8 +22,8 @@ from ..fixes.lazy import cst
 from ..astutil import literal
 from ..fixes.calls import assignment_line, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
-from .jobs import (RUN_CONFIGURATION, RunConfigurationRule, ScriptRunConfigRule, compute_keyword, compute_mode,
-                   run_configuration_arguments)
+from .jobs import (RUN_CONFIGURATION, RunConfigurationRule, ScriptRunConfigRule, changed_between, compute_keyword,
+                   compute_mode, run_configuration_arguments)
 from .parallel import PARALLEL_STEP, ParallelRunStepRule
 
 URL = LEARN + "migrate-to-v2-execution-pipeline"
@@ -32,6 +32,7 @@ PC = "azureml.pipeline.core"
 PS = "azureml.pipeline.steps"
 PIPELINE = f"{PC}.Pipeline"
 PIPELINE_DATA = f"{PC}.PipelineData"
+PIPELINE_PARAMETER = f"{PC}.PipelineParameter"
 PIPELINE_RUN = f"{PC}.PipelineRun"
 STEP_RUN = f"{PC}.StepRun"
 SCRIPT_STEP = f"{PS}.PythonScriptStep"
@@ -75,12 +76,67 @@ def node_name(text: str) -> str | None:
     return name
 
 
+# v2 input and output names (azure-ai-ml's IOConstants.VALID_KEY_PATTERN without the dots).
+IO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _pipeline_data_of(site, expr: ast.expr | None):
     """The PipelineData binding `expr` names, if its creation is migrated by AML833."""
     b = site.binding(expr)
     if b is None or b.kind != PIPELINE_DATA or b.creator is None or not isinstance(b.creator.rule, PipelineDataRule):
         return None
     return b
+
+
+_DATASETS = ("azureml.core.Dataset", "azureml.data.FileDataset", "azureml.data.TabularDataset",
+             "azureml.data.dataset_consumption_config.DatasetConsumptionConfig")
+_STORAGE = ("azureml.data.data_reference.DataReference", "azureml.data.datapath.DataPath",
+            "azureml.data.azure_storage_datastore.AzureBlobDatastore.path")
+
+
+def _quoted(site, expr: ast.expr) -> str:
+    """`expr` in backquotes for a message, shortened when long."""
+    text = " ".join(site.source(expr).split())
+    return f"`{text}`" if len(text) <= 40 else f"`{text[:37]}...`"
+
+
+def _data_hint(site, expr: ast.expr, otherwise: str | None) -> str | None:
+    """What a step's data argument that is not a PipelineData of this file becomes in v2;
+    `otherwise` when it is not recognisably data (with the expression named in front)."""
+    # The outermost part of `ds.as_named_input("x").as_mount()` that analysis knows.
+    node = expr
+    while True:
+        b, inline = site.binding(node), site.inline(node)
+        symbol = b.kind if b is not None else inline.symbol if inline is not None else ""
+        if symbol:
+            break
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        else:
+            break
+    shown = _quoted(site, expr)
+    if node is not expr and symbol == PIPELINE_DATA:
+        symbol += ".<method>"  # read through a method: a consumption form
+    if node is expr and b is not None and b.kind == PIPELINE_DATA:
+        if b.creator is not None and b.creator.safety is None:
+            return f"{shown}: the PipelineData on line {b.creator.span.line} is migrated by hand"
+        return f"{shown}: only PipelineData made in this file is rewritten"
+    if symbol.startswith(PIPELINE_DATA + "."):
+        return (f"{shown}: pass `producer.outputs.<name>` to an `Input(type=\"uri_folder\", mode=...)` of the node "
+                "by hand (AML834)")
+    if symbol.startswith(_DATASETS):
+        return (f"{shown} is a dataset: make it an `Input(type=\"uri_folder\", path=...)` (`\"mltable\"` for a "
+                "tabular dataset) parameter of the pipeline function, passed to the node and read as "
+                "`${{inputs.<name>}}` in the command, by hand (AML528)")
+    if symbol.startswith("azureml.data.OutputFileDatasetConfig"):
+        return (f"{shown} is an OutputFileDatasetConfig: make it an `Output(type=\"uri_folder\")` of the producing "
+                "node and pass `producer.outputs.<name>` on, by hand (AML530)")
+    if symbol.startswith(_STORAGE):
+        return (f"{shown} is a datastore path: make it an `Input(type=\"uri_folder\", "
+                "path=\"azureml://datastores/<name>/paths/<path>\")` parameter of the pipeline function, by hand")
+    return f"{shown}: {otherwise}" if otherwise else None
 
 
 class PipelineRule(Rule):
@@ -108,9 +164,13 @@ class PipelineRule(Rule):
     step is a `PythonScriptStep` rewritten by AML831 or a `ParallelRunStep` rewritten by
     AML851, and every `PipelineData` it reads is written by a listed step: the steps become
     `command(...)` / `parallel_run_function(...)` builders and the pipeline a
-    `@dsl.pipeline` function calling them in data order. Its safety is the steps' (unsafe
-    when a step relied on v1's default environment, see AML831). Other shapes are migrated
-    by hand.
+    `@dsl.pipeline` function calling them in data order. `steps` may also be a variable
+    assigned a `[...]` list earlier in the same block, which nothing else reads before it
+    is assigned again (the list stays, holding the builders). The `PipelineParameter`s the
+    steps read (AML835) become the function's parameters, with their v1 names and
+    defaults, passed to the nodes that read them. Its safety is the steps' and parameters'
+    (unsafe when a step relied on v1's default environment, see AML831). Other shapes are
+    migrated by hand.
     """
 
     code = "AML830"
@@ -161,8 +221,8 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
     def check(self, site):
         if site.has_star_args():
             return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
-        steps = site.arg(1, "steps")
-        notes = [f"{len(steps.elts)} step(s) become node calls in the function body"] if hasattr(steps, "elts") else []
+        steps, problem = self._steps_list(site, site.arg(1, "steps"))
+        notes = [f"{len(steps.elts)} step(s) become node calls in the function body"] if steps is not None else []
         by_hand = [note for name, note in (
             ("default_datastore", "`default_datastore` -> `@pipeline(default_datastore=...)`"),
             ("default_source_directory", "`default_source_directory` -> each node's `code=`"),
@@ -172,7 +232,8 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
             return Check(MANUAL, "; ".join(notes + by_hand))
         if site.assigned_name() is None or not site.alone_on_line():
             return Check(MANUAL, "; ".join(notes + ["only `name = Pipeline(...)` on its own line is rewritten"]))
-        problem, facts = self._graph(site, steps)
+        if problem is None:
+            problem, facts = self._graph(site, steps)
         if problem:
             return Check(MANUAL, "; ".join(notes + [problem]))
         description = site.arg(2, "description")
@@ -182,20 +243,53 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
         facts["description"] = value if description is not None else None
         site.consume(site.arg(0, "workspace"))  # v2 pipelines do not name a workspace
         unsafe = [str(step.span.line) for step, *_ in facts["nodes"] if step.safety == UNSAFE]
-        note = f"unsafe like the step(s) on line(s) {', '.join(unsafe)}" if unsafe else ""
+        unsafe += [str(p.creator.span.line) for p in facts.pop("parameters") if p.creator.safety == UNSAFE]
+        note = f"unsafe like the line(s) {', '.join(unsafe)}" if unsafe else ""
         return Check(UNSAFE if unsafe else SAFE, note, facts=facts)
+
+    @staticmethod
+    def _steps_list(site, steps):
+        """The `[...]` literal of the steps, given in the call or in a variable assigned it
+        earlier in the same block and read by nothing else; or (None, why not)."""
+        if isinstance(steps, (ast.List, ast.Tuple)):
+            return (steps, None) if steps.elts else (None, "`steps` is empty")
+        shape = "`steps` must be a list of step variables"
+        if not isinstance(steps, ast.Name) or site.binding(steps) is not None:
+            return None, shape
+        name = steps.id
+        scope = site.analyzer.scope
+        if scope.kind not in ("module", "function") or name in scope.globals:
+            return None, f"{shape}, or a variable of the same function or module assigned one"
+        block, index = site.analyzer.block_of.get(id(site.stmt), (None, -1))
+        at = next((i for i in range(index - 1, -1, -1) if _assigns(block[i], name)), None) if block else None
+        if at is None:
+            return None, f"{shape}, or a variable assigned `[...]` earlier in the same block"
+        if not isinstance(block[at].value, (ast.List, ast.Tuple)) or not block[at].value.elts:
+            return None, (f"`{name}` on line {block[at].lineno} is not a `[...]` list of step variables: v2 calls "
+                          "each node in the pipeline function, so the steps must be known")
+        assign = block[at]
+        # Read by nothing else: the fix turns the steps into builders the list would then hold.
+        line = _other_reader(site, scope, block, at, index, steps)
+        if line is not None:
+            return None, f"`{name}` is also used on line {line}; only a list read by this call alone is followed"
+        changed = changed_between(assign.value, block[at + 1:index])
+        if changed:
+            return None, f"`{changed}` changes between the list on line {assign.lineno} and the pipeline"
+        return assign.value, None
 
     @staticmethod
     def _graph(site, steps):
         """Nodes in data order: (step finding, node name, {input key: producer node}); or why not."""
-        if not isinstance(steps, (ast.List, ast.Tuple)) or not steps.elts:
-            return "`steps` must be a list of step variables", {}
         found = []
         for element in steps.elts:
             b = site.binding(element)
             if b is None or b.kind not in (SCRIPT_STEP, PARALLEL_STEP) or b.creator is None \
                     or not isinstance(b.creator.rule, (ScriptStep, ParallelRunStepRule)):
-                return "only PythonScriptStep and ParallelRunStep variables made in this file are rewritten", {}
+                text = _quoted(site, element)
+                kind = b.kind.rsplit(".", 1)[1] if b is not None else None
+                what = f"{text} is a{'n' if kind and kind[0] in 'AEIOU' else ''} `{kind}`" if kind \
+                    else f"{text} is not a step variable made in this file"
+                return f"{what}: only PythonScriptStep and ParallelRunStep variables made in this file are rewritten", {}
             if b.creator.safety is None:
                 return f"the step on line {b.creator.span.line} is migrated by hand", {}
             found.append((element, b))
@@ -217,21 +311,36 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
                 return "the steps' data dependencies form a cycle", {}
             order.append(ready[0])
             done.add(id(ready[0]))
+        # The PipelineParameters the steps read become the function's parameters, by v1 name.
+        parameters: dict[str, object] = {}
+        for b in order:
+            for key, param in b.creator.facts.get("params", ()):
+                other = next((p for k, p in parameters.items() if k.lower() == key.lower()), None)
+                if other is not None and other is not param:
+                    first, second = sorted((other.creator.span.line, param.creator.span.line))
+                    return f"the PipelineParameters on lines {first} and {second} have the same name", {}
+                parameters[key] = param
         step_vars = {b.name for b in order}
+        shadowed = sorted(step_vars & set(parameters))
+        if shadowed:
+            return (f"the pipeline parameter `{shadowed[0]}` would hide the step variable of the same name in the "
+                    "pipeline function; rename the variable"), {}
         names: dict[int, str] = {}
         for b in order:
             name = b.creator.facts.get("node") or node_name(b.name) or "step"
-            while name in step_vars or name in names.values():
+            while name in step_vars or name in names.values() or name in parameters:
                 name += "_node"
             names[id(b)] = name
         nodes = []
         for b in order:
             wiring = [(key, names[id(producers[id(data)])], key) for key, data in b.creator.facts["inputs"]]
-            nodes.append((b.creator, names[id(b)], b, wiring))
+            keys = [key for key, _ in b.creator.facts.get("params", ())]
+            nodes.append((b.creator, names[id(b)], b, wiring, keys))
         for element, b in found:
             site.consume(element)
             site.require(b)
-        return None, {"nodes": nodes}
+        params = [(key, _python_literal(p.creator.facts["default"])) for key, p in parameters.items()]
+        return None, {"nodes": nodes, "params": params, "parameters": list(parameters.values())}
 
     def fix(self, node, ctx):
         facts = ctx.finding.facts
@@ -240,14 +349,73 @@ run = ml_client.jobs.create_or_update(pipeline, experiment_name="pipelines")
         dsl = ctx.need("azure.ai.ml", "dsl")
         args = "" if facts["description"] is None else f"description={_string(facts['description'])}"
         body = []
-        for _, name, step, wiring in facts["nodes"]:
-            inputs = ", ".join(f"{key}={producer}.outputs.{out}" for key, producer, out in wiring)
-            body.append(f"    {name} = {ctx.name_of(step)}({inputs})\n")
-        code = f"@{dsl}.pipeline({args})\ndef {func}():\n" + "".join(body)
+        for _, name, step, wiring, keys in facts["nodes"]:
+            inputs = [f"{key}={producer}.outputs.{out}" for key, producer, out in wiring]
+            inputs += [f"{key}={key}" for key in keys]  # the function's parameter of that name
+            body.append(f"    {name} = {ctx.name_of(step)}({', '.join(inputs)})\n")
+        signature = ", ".join(f"{key}={default}" for key, default in facts["params"])
+        code = f"@{dsl}.pipeline({args})\ndef {func}({signature}):\n" + "".join(body)
         # A blank line around the definition, as around any function (PEP 8 asks two at top level).
         definition = cst.parse_statement(code).with_changes(leading_lines=[cst.EmptyLine()])
         call = assignment_line(node, cst.parse_expression(f"{func}()"), leading_lines=[cst.EmptyLine()])
         return cst.FlattenSentinel([definition, call])
+
+
+def _assigns(stmt: ast.stmt, name: str) -> bool:
+    """`stmt` is `name = ...` (one plain target)."""
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+        and stmt.targets[0].id == name
+
+
+def _other_reader(site, scope, block: list[ast.stmt], at: int, index: int, use: ast.Name) -> int | None:
+    """The line of a use of the value `block[at]` assigns to `use.id`, other than `use` in
+    `block[index]`; None when there is none.
+
+    In the function's or module's own body, later statements see the value until the
+    next plain reassignment (notebooks reuse `steps = [...]` for every pipeline); code that
+    runs later (functions, lambdas, class bodies defined earlier) may see it at any time.
+    In a nested block, which a loop may run again, any other use of the name counts.
+    (At module level that reads the whole file: a tracked read, see Analyzer.tree.)"""
+    name = use.id
+    where = site.analyzer.tree if scope.kind == "module" else scope.node
+    if block is not getattr(where, "body", None):
+        for node in ast.walk(where):
+            if node is not use and node is not block[at].targets[0] and _names(node, name):
+                return getattr(node, "lineno", block[index].lineno)
+        return None
+    reads = lambda node: any(_names(n, name) for n in ast.walk(node))  # noqa: E731
+    kill = next((k for k in range(index + 1, len(block)) if _assigns(block[k], name) and not reads(block[k].value)),
+                len(block))
+    for i, stmt in enumerate(block[:kill]):
+        if i == at:
+            continue
+        for node in ast.walk(stmt):
+            if i < at and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                found = next((n for n in ast.walk(node) if n is not node and _names(n, name)), None)
+            elif i > at and node is not use and _names(node, name):
+                found = node
+            else:
+                continue
+            if found is not None:
+                return getattr(found, "lineno", stmt.lineno)
+    return None
+
+
+def _names(node: ast.AST, name: str) -> bool:
+    """`node` reads, binds or declares `name`."""
+    if isinstance(node, ast.Name):
+        return node.id == name
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name.split(".")[0]) == name
+    if isinstance(node, ast.ExceptHandler):
+        return node.name == name
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    return False
 
 
 def _string(value: str) -> str:
@@ -299,9 +467,11 @@ class ScriptStep(_Step):
 
     ## Fix safety
     Rewritten with its pipeline (AML830) when it has a literal script, a compute (its own,
-    or its RunConfiguration's `target`), only literal arguments and `PipelineData` made in
-    this file, and either no `runconfig` or a RunConfiguration made in this file that the
-    whole-file migration folds into the command (AML220, AML221). Unsafe without an
+    or its RunConfiguration's `target`), only literal arguments, `PipelineData` and
+    `PipelineParameter`s made in this file (a parameter becomes an input of the node,
+    `${{inputs.<name>}}` in the command, with the v1 default as its value), and either
+    no `runconfig` or a RunConfiguration made in this file that the whole-file migration
+    folds into the command (AML220, AML221). Unsafe without an
     environment: v1 ran the step in its default environment, and the fix names v1's default
     image (without the `azureml-defaults` packages v1 added). `params`, `hash_paths` and the
     other parameters are migrated by hand.
@@ -349,21 +519,42 @@ class ScriptStep(_Step):
             for element in expr.elts:
                 b = _pipeline_data_of(site, element)
                 if b is None or b.creator.safety is None:
-                    return manual(f"only PipelineData made in this file can be {which}")
+                    return manual(_data_hint(site, element, (
+                        f"only PipelineData made in this file are rewritten as {which} (a dataset or datastore path "
+                        "becomes an `Input(...)` parameter of the pipeline function, another step's output "
+                        "`producer.outputs.<name>`; wire it by hand)")))
                 key = b.creator.facts["key"]
-                if id(b) in declared or key in {k for k, _ in declared.values()}:
+                if id(b) in declared or key.lower() in {k.lower() for _, k in declared.values()}:
                     return manual(f"`{b.name}` is declared twice")
                 declared[id(b)] = (which, key)
                 data[which].append((key, b))
                 site.consume(element)
                 site.require(b)
         parts = [("text", "python " + shlex.quote(script))]
+        parameters: dict[int, tuple[str, object]] = {}  # PipelineParameters read: id -> (input key, binding)
         arguments = given.get("arguments")
         if arguments is not None:
             if not isinstance(arguments, (ast.List, ast.Tuple)):
                 return manual("`arguments` must be a list")
             for element in arguments.elts:
                 b = site.binding(element)
+                if b is not None and b.kind == PIPELINE_PARAMETER:
+                    # A node input bound to the pipeline function's parameter of the same name.
+                    if b.creator is None or not isinstance(b.creator.rule, PipelineParameterRule):
+                        return manual(f"`{b.name}` must be a PipelineParameter made in this file")
+                    if b.creator.safety is None:
+                        return manual(f"the PipelineParameter on line {b.creator.span.line} is migrated by hand")
+                    key = b.creator.facts["key"]
+                    if id(b) not in parameters:
+                        taken = {k.lower() for _, k in declared.values()} | {k.lower() for k, _ in parameters.values()}
+                        if key.lower() in taken:
+                            return manual(f"the input name `{key}` of `{b.name}` is taken by another input or output "
+                                          "of the step")
+                        parameters[id(b)] = (key, b)
+                    parts.append(("text", " ${{inputs." + key + "}}"))
+                    site.consume(element)
+                    site.require(b)
+                    continue
                 if b is not None and b.kind == PIPELINE_DATA:
                     if id(b) not in declared:
                         return manual(f"`{b.name}` is in `arguments` but not in `inputs` or `outputs`")
@@ -377,7 +568,8 @@ class ScriptStep(_Step):
                 elif isinstance(element, (ast.Name, ast.Attribute)) and b is None and "{" not in site.source(element):
                     parts += [("text", " "), ("expr", site.source(element))]
                 else:
-                    return manual("only literal arguments, variables and PipelineData are rewritten")
+                    return manual(_data_hint(site, element, "only literal arguments, variables, PipelineData and "
+                                                            "PipelineParameters are rewritten"))
         runconfig = None
         if "runconfig" in given:
             # Its settings become arguments of the command (RunConfigurationRule.plan).
@@ -402,7 +594,7 @@ class ScriptStep(_Step):
         if reuse is not None and not (ok and isinstance(value, bool)):
             return manual("`allow_reuse` must be a literal True or False")
         facts: dict = {"parts": parts, "inputs": data["inputs"], "outputs": data["outputs"], "compute": mode,
-                       "runconfig": runconfig}
+                       "runconfig": runconfig, "params": list(parameters.values()), "inputs_given": "inputs" in given}
         name = given.get("name")
         if name is not None:
             ok, value = literal(name)
@@ -422,11 +614,17 @@ class ScriptStep(_Step):
         facts = ctx.finding.facts
         command_expr = ScriptRunConfigRule._command_expr(facts["parts"], '"')
 
+        def items(which: str, cls: str) -> list[str]:
+            out = [f'"{key}": {ctx.need("azure.ai.ml", cls)}(type="uri_folder")' for key, _ in facts[which]]
+            if which == "inputs":
+                # The parameter's default, so the builder also runs outside the pipeline (the
+                # pipeline function binds the input to its own parameter).
+                out += [f'"{key}": {_python_literal(b.creator.facts["default"])}' for key, b in facts.get("params", ())]
+            return out
+
         def data(which: str, cls: str):
             def build(arg):
-                name = ctx.need("azure.ai.ml", cls)
-                items = ", ".join(f'"{key}": {name}(type="uri_folder")' for key, _ in facts[which])
-                return keyword_arg(which, cst.parse_expression("{" + items + "}"), arg)
+                return keyword_arg(which, cst.parse_expression("{" + ", ".join(items(which, cls)) + "}"), arg)
             return build
 
         def compute(arg):
@@ -445,12 +643,16 @@ class ScriptStep(_Step):
             "source_directory": "code",
             "allow_reuse": "is_deterministic",
         }
+        append = []
+        if facts.get("params") and not facts["inputs_given"]:  # no v1 `inputs` list to turn into the dict
+            append.append(keyword_arg("inputs", cst.parse_expression("{" + ", ".join(items("inputs", "Input")) + "}")))
         if facts["runconfig"] is not None:
             mapping["runconfig"] = None
-            append = run_configuration_arguments(ctx, facts)
+            append += run_configuration_arguments(ctx, facts)
         else:
             env_cls = ctx.need("azure.ai.ml.entities", "Environment")
-            append = [keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})"))]
+            append.append(
+                keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
         return rebuild_call(node, cst.Name(ctx.need("azure.ai.ml", "command")), SCRIPT_STEP_PARAMS, mapping,
                             append=append)
 
@@ -572,23 +774,98 @@ class PipelineParameterRule(Rule):
     """A value the pipeline is called with (`PipelineParameter(name, default_value)`).
 
     ## Migration
-    A parameter of the `@pipeline` function with the same default
-    (`def my_pipeline(learning_rate=0.01)`), passed to the nodes as an input; callers set
-    it by calling the function (`my_pipeline(learning_rate=0.1)`); published pipelines
-    take it as a batch endpoint input.
+    A parameter of the `@pipeline` function with the same name and default
+    (`def my_pipeline(learning_rate=0.01)`), passed to each node that uses it as an input
+    (`train(learning_rate=learning_rate)`, with `${{inputs.learning_rate}}` in the node's
+    command); callers set it by calling the function (`my_pipeline(learning_rate=0.1)`);
+    published pipelines take it as a batch endpoint input. A `DataPath` or dataset default
+    becomes an `Input(...)` parameter of the function.
 
     ## Fix safety
-    No automatic fix.
+    Removed by the whole-file migration when it is assigned to a variable that only the
+    `arguments` of `PythonScriptStep`s rewritten with their pipeline read (AML830, AML831),
+    its `name` is a literal valid as a v2 input name and its default a literal string or
+    number. v1 passed `str(value)` as one argument; v2 writes the input into the command
+    line: unsafe for a string that needs shell quoting, and for a float or bool (v2 sends
+    a typed `number`/`boolean` that the service renders). Other defaults and other uses
+    are migrated by hand.
     """
 
     code = "AML835"
     name = "pipeline-parameter"
-    symbols = (f"{PC}.PipelineParameter",)
+    symbols = (PIPELINE_PARAMETER,)
     message = "`PipelineParameter` is SDK v1; make it a parameter of the `@pipeline` function"
     v2 = "def my_pipeline(name=default_value): ..."
     url = URL
-    safety = MANUAL
+    safety = SAFE
+    statement_fix = True
+    creates = BindingSpec(PIPELINE_PARAMETER, mode="delete")
     params = ("name", "default_value")
+    before = """\
+from azureml.core import Experiment, Workspace
+from azureml.pipeline.core import Pipeline, PipelineParameter
+from azureml.pipeline.steps import PythonScriptStep
+
+ws = Workspace.from_config()
+epochs = PipelineParameter(name="epochs", default_value=10)
+train = PythonScriptStep(name="train", script_name="train.py", arguments=["--epochs", epochs],
+                         compute_target="cpu-cluster", source_directory="src")
+pipeline = Pipeline(workspace=ws, steps=[train])
+run = Experiment(ws, "training").submit(pipeline)
+"""
+    after = """\
+from azure.ai.ml import MLClient, command, dsl
+from azure.ai.ml.entities import Environment
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+train = command(command="python train.py --epochs ${{inputs.epochs}}", compute="cpu-cluster", code="src", inputs={"epochs": 10}, environment=Environment(image="mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"))
+
+@dsl.pipeline()
+def pipeline_func(epochs=10):
+    train_node = train(epochs=epochs)
+
+pipeline = pipeline_func()
+run = ml_client.jobs.create_or_update(pipeline, experiment_name="training")
+"""
+
+    def check(self, site):
+        if site.has_star_args():
+            return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
+        ok, key = literal(site.arg(0, "name"))
+        if not ok or not isinstance(key, str):
+            return Check(MANUAL, "`name` must be a literal")
+        if not IO_NAME.fullmatch(key) or keyword.iskeyword(key):
+            return Check(MANUAL, f"`{key}` is not a valid v2 input name (letters, digits and `_`); rename it in "
+                                 "the function and in the callers' `pipeline_parameters`")
+        default = site.arg(1, "default_value")
+        ok, value = literal(default)
+        if not ok or not isinstance(value, (str, int, float)):
+            data = ("a `DataPath` or dataset default becomes an `Input(type=\"uri_folder\", path=...)` parameter of "
+                    "the function, by hand")
+            if ok or default is None:
+                return Check(MANUAL, f"only a string or number default is rewritten; {data}")
+            return Check(MANUAL, f"the default {_quoted(site, default)} is not a literal: give the function's "
+                                 f"parameter its value by hand ({data})")
+        if site.assigned_name() is None or not site.alone_on_line():
+            return Check(MANUAL, "only `name = PipelineParameter(...)` on its own line is rewritten")
+        facts = {"key": key, "default": value, "sole": site.sole()}
+        if isinstance(value, str) and shlex.quote(value) != value:
+            placeholder = "${{inputs." + key + "}}"
+            return Check(UNSAFE, f"its default {_string(value)} needs shell quoting: v1 passed it as one argument, "
+                                 f"v2 writes `{placeholder}` into the command line as it is", facts=facts)
+        if isinstance(value, (bool, float)):
+            kind = "boolean" if isinstance(value, bool) else "number"
+            return Check(UNSAFE, f"v1 passed `str({value!r})` to the script; v2 passes a typed `{kind}` input that "
+                                 "the service writes into the command: check the script reads it the same", facts=facts)
+        return Check(SAFE, facts=facts)
+
+    def fix(self, node, ctx):
+        return remove_statement(ctx)  # the value lives on as the pipeline function's parameter
+
+
+def _python_literal(value) -> str:
+    return _string(value) if isinstance(value, str) else repr(value)
 
 
 class StepOrder(Rule):
