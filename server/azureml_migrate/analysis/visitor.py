@@ -354,6 +354,7 @@ class Site:
 
 _MISSING = object()
 _NONE: list[Binding] = []  # never appended to (see lookup)
+_TYPE_TESTS = frozenset({ast.Is, ast.IsNot, ast.Eq, ast.NotEq})
 _INLINE_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
 
@@ -797,6 +798,10 @@ class Analyzer:
             return self.visit_call(node)  # type: ignore[arg-type]
         if kind is ast.Constant:
             return None
+        if kind is ast.Subscript:
+            return self.visit_subscript(node)  # type: ignore[arg-type]
+        if kind is ast.Compare:
+            return self.visit_compare(node)  # type: ignore[arg-type]
         if kind in _INLINE_SCOPES:
             self.visit_inline_scope(node)
             return None
@@ -881,6 +886,38 @@ class Analyzer:
                 rule = registry.match("attribute", symbol, base.origin) or registry.GENERIC
                 self.add_finding(rule, symbol, node, self.stmt, receiver=base)
             return value
+        return None
+
+    def visit_subscript(self, node: ast.Subscript) -> Value:
+        """`ws.compute_targets[name]`: when the finding on the subscripted attribute says what
+        one item of it is (`facts["item_kind"]`), the item is a v1 object of that kind created
+        by that finding, so `x = ws.compute_targets[name]` binds `x` and its uses are tracked."""
+        self.visit(node.value)
+        self.visit(node.slice)
+        finding = self.finding_at.get(id(node.value))
+        kind = finding.facts.get("item_kind") if finding is not None else None
+        if kind is None or not isinstance(node.ctx, ast.Load):
+            return None
+        self.finding_at[id(node)] = finding
+        return Obj(kind, None, finding=finding)
+
+    def visit_compare(self, node: ast.Compare) -> Value:
+        """`type(x) is C` with `C` a v1 class: a finding on the comparison ("type-test"), so a
+        fix that turns `x` into a v2 object can test for the v2 class in the same edit."""
+        left, tested = node.left, None
+        if (type(left) is ast.Call and isinstance(left.func, ast.Name) and left.func.id == "type"
+                and len(left.args) == 1 and not left.keywords and not isinstance(left.args[0], ast.Starred)
+                and not self.is_bound("type")):
+            self.visit(left.func)
+            tested = self.visit(left.args[0])
+        else:
+            self.visit(left)
+        classes = [self.visit(c) for c in node.comparators]
+        if (isinstance(tested, Obj) and len(node.ops) == 1 and type(node.ops[0]) in _TYPE_TESTS
+                and isinstance(classes[0], Sym)):
+            rule = registry.match("type-test", classes[0].qualified, None)
+            if rule is not None:
+                self.add_finding(rule, classes[0].qualified, node, self.stmt, receiver=tested)
         return None
 
     def visit_call(self, node: ast.Call) -> Value:

@@ -24,6 +24,10 @@ from .imports import ImportClash, import_edits
 
 _CST_HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
 _NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
+# Expressions a finding can sit on, by their `ast` name; libcst names a comparison differently.
+_TARGET_EXPRS = (ast.Call, ast.Attribute, ast.Compare)
+_CST_EXPRS = (cst.Call, cst.Attribute, cst.Comparison)
+_CST_NAME = {"Compare": "Comparison"}
 
 
 @dataclass
@@ -89,7 +93,7 @@ class OrdinalKeys:
         exprs, smalls, handlers = [], [], []
         for stmt in stmts:
             for n in ast.walk(stmt):
-                if isinstance(n, (ast.Call, ast.Attribute)):
+                if isinstance(n, _TARGET_EXPRS):
                     exprs.append(n)
                 elif isinstance(n, _SIMPLE_STMTS):
                     smalls.append(n)
@@ -104,12 +108,12 @@ class OrdinalKeys:
         self._e = self._s = self._h = 0
 
     def see(self, node) -> None:
-        if isinstance(node, (cst.Call, cst.Attribute)):
+        if isinstance(node, _CST_EXPRS):
             if self._e >= len(self.exprs):
                 raise _Unpaired
             a = self.exprs[self._e]
             self._e += 1
-            if type(a).__name__ != type(node).__name__:
+            if _CST_NAME.get(type(a).__name__, type(a).__name__) != type(node).__name__:
                 raise _Unpaired
             if isinstance(a, ast.Call) and _dotted_ast(a.func) != _dotted_cst(node.func):
                 raise _Unpaired
@@ -200,6 +204,9 @@ class _UnitTransformer(cst.CSTTransformer):
         return self._apply(original, updated)
 
     def leave_Attribute(self, original, updated):
+        return self._apply(original, updated)
+
+    def leave_Comparison(self, original, updated):
         return self._apply(original, updated)
 
     def leave_ExceptHandler(self, original, updated):
@@ -300,7 +307,8 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext, w
         elif isinstance(f.node, ast.ExceptHandler):
             targets[handler_key(f.node, ctx.lines, offset)] = f
         else:
-            targets[(*_key_of(f, offset), type(f.node).__name__)] = f
+            name = type(f.node).__name__
+            targets[(*_key_of(f, offset), _CST_NAME.get(name, name))] = f
         b = f.creates
         if b is not None and b.new_name and b.new_name != b.name:
             renames[stmt_key] = b.new_name

@@ -54,6 +54,8 @@ _CATCHES_V2 = {
     "ResourceNotFoundError": {*_V2_ERRORS.values(), *_BROAD},
     "HttpResponseError": {_V2_ERRORS["HttpResponseError"], _V2_ERRORS["AzureError"], *_BROAD},
 }
+# What catches the `KeyError` of v1's `ws.compute_targets[name]` for a missing name.
+_CATCHES_KEY_ERROR = {"builtins.KeyError", "builtins.LookupError", *_BROAD}
 
 
 def _first(clauses, catches: set[str]):
@@ -102,6 +104,32 @@ def _workspace_of_receiver(site):
 def _quote_like(node: cst.BaseExpression, text: str) -> cst.SimpleString:
     quote = node.quote if isinstance(node, cst.SimpleString) and node.quote in ('"', "'") else '"'
     return cst.SimpleString(f"{quote}{text}{quote}")
+
+
+def _parent(stmt: ast.stmt, node: ast.AST) -> ast.AST | None:
+    """The node directly around `node` in `stmt`'s own expressions (not its blocks' statements)."""
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        current = todo.pop()
+        for child in ast.iter_child_nodes(current):
+            if child is node:
+                return current
+            if not isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                todo.append(child)
+    return None
+
+
+_RUNS_CODE = (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Lambda)
+
+
+def _runs_code(expr: ast.AST | None) -> bool:
+    return expr is not None and any(isinstance(n, _RUNS_CODE) for n in ast.walk(expr))
+
+
+def _makes_entity(creator) -> bool:
+    """The finding that created a compute variable turns it into a v2 compute entity."""
+    return isinstance(creator.rule, (ComputeGet, ComputeCreate)) or (
+        isinstance(creator.rule, WorkspaceComputeTargets) and creator.facts.get("shape") == "item")
 
 
 # -- get / create -----------------------------------------------------------------------
@@ -575,16 +603,27 @@ class ComputeInstanceCreate(ComputeCreate):
 class ComputeWait(Rule):
     """Wait for a compute target to finish provisioning.
 
+    ## Why
+    v1's `create` returned at once and `wait_for_completion` waited; v2's create call
+    returns a poller whose `.result()` waits, so the wait has no call of its own.
+
     ## Migration
-    The v2 create call returns a poller; `.result()` waits. The fix of the create call
-    (AML404/AML405) already waits, and a compute from `ml_client.compute.get` is ready,
-    so the statement is removed. v1's progress output (`show_output=True`) is not
-    printed.
+    The fix of the create call (AML404/AML405) already waits with `.result()`, and a
+    compute from `ml_client.compute.get` is provisioned, so the statement is removed.
+    v1's progress output (`show_output=True`) is not printed.
+
+    A cluster's v1 wait then also polled its nodes until the cluster's minimum node count
+    was running (`min_node_count=None`, the default) or `timeout_in_minutes` passed. That
+    wait only delayed the script and printed (it never raised, not even on the timeout):
+    v2 does not wait for nodes, and jobs queue until nodes are ready. So
+    `min_node_count=None` (or 0, which v1 treated alike) and `timeout_in_minutes` go with
+    the call.
 
     ## Fix safety
-    Safe on a compute the fix creates or gets. `min_node_count`, `timeout_in_minutes` and
-    `is_delete_operation` have no poller equivalent: migrate by hand (poll
-    `ml_client.compute.get(name)` or `ml_client.compute.list_nodes(name)`).
+    Safe on a compute the fix creates or gets. Unsafe with an explicit `min_node_count`:
+    the code asked for that many running nodes, which v2's poller does not wait for
+    (poll `ml_client.compute.list_nodes(name)` if you need them). By hand:
+    `is_delete_operation`, and arguments that run code (the fix would drop it).
     """
 
     code = "AML406"
@@ -595,22 +634,68 @@ class ComputeWait(Rule):
     url = URL
     safety = SAFE
     statement_fix = True
-    before = AmlComputeProvisioning.before
-    after = AmlComputeProvisioning.after
+    # AmlCompute's order (azureml-core 1.61); the base class and ComputeInstance take only
+    # show_output and is_delete_operation.
+    wait_params = ("show_output", "min_node_count", "timeout_in_minutes", "is_delete_operation")
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+cluster.wait_for_completion(show_output=True, min_node_count=None, timeout_in_minutes=20)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import AmlCompute
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cfg = AmlCompute(name="cpu-cluster", size="STANDARD_D2_V2", max_instances=4, idle_time_before_scale_down=1800)
+cluster = ml_client.compute.begin_create_or_update(cfg).result()
+"""
 
     def check(self, site):
-        if site.has_star_args() or set(site.keywords()) - {"show_output"} or len(site.node.args) > 1:
-            return Check(MANUAL, "only `show_output` can be mapped; wait for nodes by polling `ml_client.compute.get(name)`")
+        if site.has_star_args() or set(site.keywords()) - set(self.wait_params) or len(site.node.args) > len(self.wait_params):
+            return Check(MANUAL, "arguments passed with * or ** (or unknown ones) cannot be mapped")
         if not site.is_statement() or not site.alone_on_line():
             return Check(MANUAL, "only a statement of its own can be removed")
         b, ws = _workspace_of_receiver(site)
-        if b is None or not isinstance(b.creator.rule, (ComputeGet, ComputeCreate)):
+        if b is None or not _makes_entity(b.creator):
             return Check(MANUAL, "cannot tell which compute this is")
+        deleting = site.arg(3, "is_delete_operation")
+        if deleting is not None and literal(deleting) != (True, False):
+            return Check(MANUAL, "`is_delete_operation` waits for a deletion: use "
+                                 "`ml_client.compute.begin_delete(name).result()` where the compute is deleted")
+        nodes, timeout = site.arg(1, "min_node_count"), site.arg(2, "timeout_in_minutes")
+        if (nodes is not None or timeout is not None) and _is_instance(b):
+            return Check(MANUAL, "a compute instance's `wait_for_completion` takes only `show_output`")
+        if any(_runs_code(site.arg(i, p)) for i, p in enumerate(self.wait_params[:3])):
+            return Check(MANUAL, "an argument runs code, which removing the call would skip; "
+                                 "assign it to a variable first")
         site.require(b)
-        return Check(self.safety, facts={"workspace": ws, "sole": site.sole()})
+        facts = {"workspace": ws, "sole": site.sole()}
+        ok, value = literal(nodes)
+        if nodes is not None and not (ok and not value):  # v1 used the cluster's own minimum for None or 0
+            return Check(UNSAFE, "v1 also waited (up to `timeout_in_minutes`) for `min_node_count` nodes to run; "
+                                 "v2's `.result()` waits for provisioning only: poll "
+                                 "`ml_client.compute.list_nodes(name)` if the nodes must be up", facts=facts)
+        if timeout is not None:
+            return Check(SAFE, "`timeout_in_minutes` only bounded v1's wait for nodes, which v2 does not do: "
+                               "jobs queue until nodes are ready, and v1 did not raise on the timeout", facts=facts)
+        return Check(SAFE, facts=facts)
 
     def fix(self, node, ctx):
         return remove_statement(ctx)
+
+
+def _is_instance(b) -> bool:
+    """The compute variable holds a compute instance (not a cluster)."""
+    if b.kind == CI or isinstance(b.creator.rule, ComputeInstanceCreate):
+        return True
+    config = b.creator.facts.get("config")
+    return config is not None and isinstance(config.rule, ComputeInstanceProvisioning)
 
 
 # -- operations on an existing compute ----------------------------------------------------
@@ -626,7 +711,7 @@ class _ComputeOperation(Rule):
         if site.has_star_args() or set(site.keywords()) - set(self.v1_params) or len(site.node.args) > len(self.v1_params):
             return Check(MANUAL, "arguments passed with * or ** cannot be mapped")
         b, ws = _workspace_of_receiver(site)
-        if b is None or ws is None or not isinstance(b.creator.rule, (ComputeGet, ComputeCreate)):
+        if b is None or ws is None or not _makes_entity(b.creator):
             return Check(MANUAL, "cannot tell which compute or workspace this is")
         if not site.is_statement():
             return Check(MANUAL, "v2 returns a poller where v1 returned nothing; use the call as a statement")
@@ -912,23 +997,164 @@ class ComputeName(Rule):
         return node
 
 
+class ComputeProvisioningState(Rule):
+    """The provisioning state of a compute target.
+
+    ## Why
+    Samples check what they found before using it:
+    `if cluster.provisioning_state == "Succeeded":`.
+
+    ## Migration
+    v2 compute entities have the same `provisioning_state` attribute, read from the same
+    service field (`"Succeeded"`, `"Creating"`, `"Failed"`, ...).
+
+    ## Fix safety
+    Safe on a compute the fix gets: nothing changes but the object it is read from (both
+    hold the state of when the compute was fetched). Unsafe on a compute the fix creates:
+    v2's create call has already waited, so the state is the final one where v1, read
+    before `wait_for_completion`, could see `"Creating"`.
+    """
+
+    code = "AML420"
+    name = "compute-provisioning-state"
+    on = "attribute"
+    symbols = (f"{TARGET}.provisioning_state",)  # the base class only, as for AML413
+    message = "`{symbol}` is read from an SDK v1 compute object; v2 entities have the same `provisioning_state`"
+    v2 = "compute.provisioning_state"
+    url = URL
+    safety = SAFE
+    severity = "information"
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import ComputeTarget
+
+ws = Workspace.from_config()
+cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+if cluster.provisioning_state != "Succeeded":
+    raise RuntimeError("cluster is " + cluster.provisioning_state)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cluster = ml_client.compute.get(name="cpu-cluster")
+if cluster.provisioning_state != "Succeeded":
+    raise RuntimeError("cluster is " + cluster.provisioning_state)
+"""
+
+    def check(self, site):
+        b = site.tracked_receiver()
+        if b is None or site.receiver.path or not _makes_entity(b.creator):
+            return Check(MANUAL, "cannot tell which compute this is")
+        if isinstance(b.creator.rule, ComputeCreate):
+            return Check(UNSAFE, "v2's create call has already waited, so this is the final state; v1 read the "
+                                 "state of the moment (`Creating` before `wait_for_completion`)")
+        return Check(SAFE)
+
+    def fix(self, node, ctx):
+        return node
+
+
+class ComputeTypeTest(Rule):
+    """`type(compute) is AmlCompute`: a test for the SDK v1 compute class.
+
+    ## Why
+    The get-or-create idiom checks what it found:
+
+        cluster = ws.compute_targets[name]
+        if cluster and type(cluster) is AmlCompute:
+            print("found compute target: " + name)
+
+    Once `cluster` is a v2 entity, the test must name the v2 class (and `AmlCompute` is
+    imported from `azure.ai.ml.entities` instead of `azureml.core.compute`).
+
+    ## Migration
+    `ml_client.compute.get` (and the create call's `.result()`) return
+    `azure.ai.ml.entities.AmlCompute` for a cluster and `ComputeInstance` for an instance,
+    as v1 returned its own `AmlCompute`/`ComputeInstance`; other kinds are other classes
+    in both. So `type(x) is AmlCompute` keeps its meaning with the v2 class; `is not`,
+    `==` and `!=` too. The truth test in `x and type(x) is ...` is unchanged: v1 objects
+    and v2 entities are always true.
+
+    ## Fix safety
+    Safe on a compute the fix gets or creates. No fix when the variable's origin is
+    unknown (it would stay a v1 object).
+    """
+
+    code = "AML419"
+    name = "compute-type-test"
+    on = "type-test"
+    symbols = (AML, CI)
+    message = "`type(...)` is compared with the SDK v1 class `{symbol}`; test for the v2 entity class"
+    v2 = "type(compute) is azure.ai.ml.entities.AmlCompute"
+    url = URL
+    safety = SAFE
+    v2_classes = {AML: "AmlCompute", CI: "ComputeInstance"}
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+if cluster and type(cluster) is AmlCompute:
+    print("found compute target")
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import AmlCompute
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+cluster = ml_client.compute.get(name="cpu-cluster")
+if cluster and type(cluster) is AmlCompute:
+    print("found compute target")
+"""
+
+    def check(self, site):
+        b = site.receiver_binding()
+        if b is None or site.receiver.path or b.creator is None or not _makes_entity(b.creator):
+            return Check(MANUAL, "cannot tell which compute this is")
+        site.require(b)
+        site.consume(site.node.left.args[0])
+        # `x and type(x) is AmlCompute`: the truth test of the same variable needs no change.
+        around = _parent(site.stmt, site.node)
+        if isinstance(around, ast.BoolOp) and isinstance(around.op, ast.And):
+            for value in around.values:
+                if isinstance(value, ast.Name) and site.binding(value) is b:
+                    site.consume(value)
+        return Check(self.safety)
+
+    def fix(self, node, ctx):
+        cls = ctx.need(ENTITIES, self.v2_classes[ctx.finding.symbol])
+        first = node.comparisons[0]
+        return node.with_changes(comparisons=[first.with_changes(comparator=cst.Name(cls))])
+
+
 # -- by hand -------------------------------------------------------------------------------
 
 
 class ComputeStatus(Rule):
     """The status or nodes of a compute target.
 
+    ## Why
+    v1's `AmlCompute.get_status()` returned an `AmlComputeStatus` (node counts, allocation
+    state, errors; None while the cluster was being created) and
+    `ComputeInstance.get_status()` a `ComputeInstanceStatus`; v2 has no status object.
+
     ## Migration
-    `ml_client.compute.get(name).provisioning_state` for the provisioning state (the base
-    `ComputeTarget.get_status()` value); v1's `AmlCompute.get_status()` returned an
-    `AmlComputeStatus` (node counts, errors) and `ComputeInstance.get_status()` a
-    `ComputeInstanceStatus`: read the v2 entity's attributes instead
-    (`ml_client.compute.get(name).state` for an instance). `list_nodes()` ->
-    `ml_client.compute.list_nodes(name)` (an iterator of `AmlComputeNodeInfo`, not dicts).
+    Read the v2 entity from `ml_client.compute.get(name)`: `provisioning_state` (the
+    value AKS and the base `ComputeTarget.get_status()` returned), `provisioning_errors`,
+    `min_instances`/`max_instances` for a cluster, `state` for an instance. Nodes:
+    `ml_client.compute.list_nodes(name)` (an iterator of `AmlComputeNodeInfo` with
+    `node_id`, `node_state`, `private_ip_address`, ... where v1's `list_nodes()` returned
+    dicts). A `print(cluster.get_status().serialize())` after creating a cluster is
+    progress output: remove it or print those attributes instead.
 
     ## Fix safety
-    No automatic fix: the result's type changes, and a `ComputeTarget` variable holds a
-    subclass whose `get_status` differs.
+    No automatic fix: the result's type and content change (v2 reports no node counts),
+    and a `ComputeTarget` variable holds a subclass whose `get_status` differs. Until it
+    is migrated by hand, the compute code around it is not fixed either.
     """
 
     code = "AML414"
@@ -938,6 +1164,20 @@ class ComputeStatus(Rule):
     v2 = "ml_client.compute.get(name).provisioning_state / ml_client.compute.list_nodes(name)"
     url = URL
     safety = MANUAL
+
+    def check(self, site):
+        if site.symbol.endswith(".list_nodes"):
+            return Check(MANUAL, "`ml_client.compute.list_nodes(name)` yields `AmlComputeNodeInfo` objects "
+                                 "(`node_id`, `node_state`, ...), not dicts: migrate the uses by hand")
+        parent = _parent(site.stmt, site.node)
+        if isinstance(parent, ast.Attribute) and parent.attr == "serialize":
+            return Check(MANUAL, "v2 has no status object: remove the statement, or print attributes of "
+                                 "`ml_client.compute.get(name)` (`provisioning_state`, `provisioning_errors`) and "
+                                 "`list(ml_client.compute.list_nodes(name))`; the compute code around it is then fixed")
+        if isinstance(parent, ast.Compare):
+            return Check(MANUAL, "compare `ml_client.compute.get(name).provisioning_state` instead (v1's AmlCompute "
+                                 "status object, unlike the base class's string, has no v2 equivalent)")
+        return Check(MANUAL)
 
 
 class ComputeUpdate(Rule):
@@ -991,13 +1231,32 @@ class ComputeAttach(Rule):
 class WorkspaceComputeTargets(Rule):
     """The workspace's compute targets as a dict.
 
+    ## Why
+    v1's `ws.compute_targets` listed every compute of the workspace into a dict keyed by
+    name (`{c.name: c for c in ComputeTarget.list(ws)}`); the usual get-or-create reads
+    it twice:
+
+        if name in ws.compute_targets:
+            cluster = ws.compute_targets[name]
+        else:
+            cluster = ComputeTarget.create(ws, name, config)
+
     ## Migration
-    `ws.compute_targets[name]` -> `ml_client.compute.get(name)`;
-    iterating -> `ml_client.compute.list()`; `name in ws.compute_targets` -> try
-    `ml_client.compute.get(name)` and catch `azure.core.exceptions.ResourceNotFoundError`.
+    `name in ws.compute_targets` -> `name in {c.name for c in ml_client.compute.list()}`
+    (`list()` without `compute_type` lists every compute, as v1 did, except that v1
+    skipped compute types it did not know).
+    `x = ws.compute_targets[name]` -> `x = ml_client.compute.get(name)`, which returns
+    the v2 entity (`AmlCompute` for a cluster, `ComputeInstance` for an instance, where
+    v1 returned its own `AmlCompute`/`ComputeInstance`). By hand: the dict itself
+    (`cts = ws.compute_targets`, `.items()`, loops): v2 has no dict of computes, and its
+    entities differ (`type` is `"amlcompute"`, not `"AmlCompute"`).
 
     ## Fix safety
-    No automatic fix: the dict is used in many shapes.
+    Safe for a membership test. Safe for `x = ws.compute_targets[name]` directly in the
+    body of `if name in ws.compute_targets:`, with `name` a literal or a variable not
+    reassigned in between (the guard means the compute exists). Elsewhere unsafe: for a
+    missing name v1 raised `KeyError`, v2 raises `ResourceNotFoundError`; inside a `try`
+    whose clause catches `KeyError` there is no fix (change the clause by hand).
     """
 
     code = "AML417"
@@ -1007,7 +1266,135 @@ class WorkspaceComputeTargets(Rule):
     message = "`Workspace.compute_targets` is SDK v1; use `ml_client.compute.get(name)` / `ml_client.compute.list()`"
     v2 = "ml_client.compute.get(name)"
     url = URL
-    safety = MANUAL
+    safety = SAFE
+    before = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+
+ws = Workspace.from_config()
+if "cpu-cluster" in ws.compute_targets:
+    cluster = ws.compute_targets["cpu-cluster"]
+else:
+    cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+    cluster.wait_for_completion(show_output=True)
+print(cluster.name)
+"""
+    after = """\
+from azure.ai.ml import MLClient
+from azure.ai.ml.entities import AmlCompute
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+if "cpu-cluster" in {c.name for c in ml_client.compute.list()}:
+    cluster = ml_client.compute.get("cpu-cluster")
+else:
+    cfg = AmlCompute(name="cpu-cluster", size="STANDARD_D2_V2", max_instances=4, idle_time_before_scale_down=1800)
+    cluster = ml_client.compute.begin_create_or_update(cfg).result()
+print(cluster.name)
+"""
+
+    def check(self, site):
+        ws = site.receiver_binding()
+        if ws is None or site.receiver.path:
+            return Check(MANUAL, "cannot tell which workspace this is")
+        stmt, parent = site.stmt, _parent(site.stmt, site.node)
+        if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and parent.comparators[0] is site.node \
+                and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
+            site.require(ws)
+            return Check(SAFE, facts={"workspace": ws, "shape": "in", "guards": _guarded_block(stmt, parent)})
+        if isinstance(parent, ast.Subscript) and parent.value is site.node and isinstance(parent.ctx, ast.Load):
+            return self.item(site, ws, parent)
+        if isinstance(stmt, (ast.For, ast.AsyncFor)) and stmt.iter is site.node:
+            return Check(MANUAL, "iterate `ml_client.compute.list()` by hand: it yields v2 entities (with `name`; "
+                                 "`type` is 'amlcompute', not 'AmlCompute')")
+        if parent is stmt and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            return Check(MANUAL, "v2 has no dict of computes: `{c.name: c for c in ml_client.compute.list()}` builds "
+                                 "one of v2 entities (`type` is 'amlcompute', not 'AmlCompute'); migrate its uses by hand")
+        return Check(MANUAL)
+
+    def item(self, site, ws, sub: ast.Subscript) -> Check:
+        """`x = ws.compute_targets[key]`: the item becomes `ml_client.compute.get(key)`."""
+        stmt = site.stmt
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else getattr(
+            stmt, "target", None)
+        if getattr(stmt, "value", None) is not sub or not isinstance(target, ast.Name):
+            return Check(MANUAL, "assign `ws.compute_targets[name]` to a variable of its own: it becomes "
+                                 "`ml_client.compute.get(name)`")
+        # `x` holds the compute from here on: its uses are tracked (the visitor binds it).
+        facts = {"workspace": ws, "shape": "item", "item_kind": TARGET, "statement_fix": True}
+        if isinstance(stmt, ast.AnnAssign):
+            return Check(MANUAL, "the annotation names the v1 class: remove it, then fix", facts=facts)
+        if isinstance(sub.slice, (ast.Slice, ast.Tuple, ast.Starred)):
+            return Check(MANUAL, "the key is not one compute name", facts=facts)
+        site.require(ws)
+        guard = _guard(site, ws, sub.slice)
+        if guard is not None:
+            site.require_finding(guard)
+            return Check(SAFE, facts=facts)
+        problem = _missing_item_problem(site)
+        if problem:
+            return Check(MANUAL, problem, facts=facts)
+        return Check(UNSAFE, "v1 raised `KeyError` when no compute has that name, v2 raises "
+                             "`azure.core.exceptions.ResourceNotFoundError`", facts=facts)
+
+    def fix(self, node, ctx):
+        if ctx.finding.facts["shape"] == "in":
+            return cst.parse_expression(f"{{c.name for c in {ctx.client()}.compute.list()}}")
+        key = node.value.slice[0].slice.value  # the statement `x = ws.compute_targets[key]`
+        get = cst.parse_expression(f"{ctx.client()}.compute.get")
+        return node.with_changes(value=cst.Call(func=get, args=[cst.Arg(value=key)]))
+
+
+def _guarded_block(stmt: ast.stmt, compare: ast.Compare) -> list[ast.stmt] | None:
+    """The block of the `if` that runs only when the membership test `compare` holds."""
+    if not isinstance(stmt, ast.If):
+        return None
+    test = stmt.test
+    if isinstance(compare.ops[0], ast.In):
+        anded = isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and any(v is compare for v in test.values)
+        return stmt.body if test is compare or anded else None
+    return stmt.orelse if test is compare and stmt.orelse else None  # `if name not in ...: ... else:`
+
+
+def _guard(site, ws, key: ast.expr):
+    """The membership test of the `if` whose guarded block holds this statement directly,
+    on the same workspace and key, with the key unchanged in between; or None."""
+    if not (isinstance(key, ast.Name) or isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return None
+    block, index = site.analyzer.block_of.get(id(site.stmt), (None, -1))
+    if block is None:
+        return None
+    # The `if` encloses this statement, so its test was walked earlier in this same walk.
+    for f in reversed(site.analyzer.seg.findings):
+        if isinstance(f.rule, WorkspaceComputeTargets) and f.facts.get("guards") is block:
+            break
+    else:
+        return None
+    compare = _parent(f.stmt, f.node)
+    if f.facts.get("workspace") is not ws or ast.dump(compare.left) != ast.dump(key):
+        return None
+    if isinstance(key, ast.Name):
+        for stmt in block[:index]:
+            if any(isinstance(n, ast.Name) and n.id == key.id and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+                return None
+    return f
+
+
+def _missing_item_problem(site) -> str | None:
+    """Why v2's `ResourceNotFoundError` would not be handled where v1's `KeyError` was."""
+    clauses = site.exception_clauses(_V2_ERRORS)
+    _, h1, s1 = _first(clauses, _CATCHES_KEY_ERROR)
+    _, h2, s2 = _first(clauses, _CATCHES_V2["ResourceNotFoundError"])
+    if "" in (s1, s2):
+        return "cannot tell what the `except` clause around it catches"
+    if h1 is h2:
+        return None  # neither is caught here, or one clause catches both (`except Exception:`)
+    if h1 is None:
+        return f"the `except` clause on line {h2.lineno} would catch v2's `ResourceNotFoundError`, which v1 never raised"
+    return (f"v1 raised `KeyError` for a missing name, which the `except {s1.rpartition('.')[2]}` clause on line "
+            f"{h1.lineno} handles; v2 raises `ResourceNotFoundError`: write `x = ml_client.compute.get(name)` with "
+            "`except azure.core.exceptions.ResourceNotFoundError:` by hand")
 
 
 class ComputeTargetExceptionRule(Rule):
@@ -1104,5 +1491,5 @@ RULES = [
     ComputeGet, AmlComputeProvisioning, ComputeInstanceProvisioning, ComputeCreate, ComputeInstanceCreate,
     ComputeWait, ComputeDelete, ComputeInstanceDelete, ComputeInstanceStart, ComputeInstanceStop,
     ComputeInstanceRestart, ComputeList, ComputeName, ComputeStatus, ComputeUpdate, ComputeAttach,
-    WorkspaceComputeTargets, ComputeTargetExceptionRule,
+    WorkspaceComputeTargets, ComputeTargetExceptionRule, ComputeTypeTest, ComputeProvisioningState,
 ]
