@@ -22,6 +22,7 @@ description and the tags copied from the register call.
 from __future__ import annotations
 
 import ast
+import re
 
 from ..fixes.lazy import cst
 
@@ -35,6 +36,8 @@ URL_DATA = LEARN + "migrate-to-v2-assets-data"
 WORKSPACE = "azureml.core.Workspace"
 DATASTORE = "azureml.core.Datastore"
 DATASET = "azureml.core.Dataset"
+# What `Dataset.get_by_name` returns: a FileDataset or a TabularDataset (their common base).
+ABSTRACT_DATASET = "azureml.data.abstract_dataset.AbstractDataset"
 BLOB = "azureml.data.azure_storage_datastore.AzureBlobDatastore"
 FILE_STORE = "azureml.data.azure_storage_datastore.AzureFileDatastore"
 GEN2 = "azureml.data.azure_data_lake_datastore.AzureDataLakeGen2Datastore"
@@ -743,13 +746,14 @@ class FileDatasetFromFiles(Rule):
     `abfss://` and `https://<account>.blob.core.windows.net/...` URIs stay as they are.
     `validate` goes (v2 checks the path when a job reads it). Several paths, glob
     patterns, `partition_format` and `DataPath` objects are migrated by hand (one `Data`
-    per path, or an MLTable). As a job input without registration, a dataset becomes
-    `Input(type=AssetTypes.URI_FOLDER, path=...)` (by hand for now).
+    per path, or an MLTable). A dataset only passed to runs (AML528), never registered,
+    becomes a `Data(path=..., type=...)` without a name, and the job inputs read its path.
 
     ## Fix safety
-    Together with the register call that names the asset (the entity carries the name).
-    Unsafe unless the path ends with `/` or `is_file=True` is given: v1 found out itself
-    whether a path was a file or a folder, and the fix assumes a folder.
+    Together with the register call that names the asset (the entity carries the name),
+    or with the runs that consume it. Unsafe unless the path ends with `/` or
+    `is_file=True` is given: v1 found out itself whether a path was a file or a folder,
+    and the fix assumes a folder.
     """
 
     code = "AML520"
@@ -804,26 +808,30 @@ print(mnist.name)
         return Check(self.safety, facts=facts)
 
     def plan(self, finding, users, analysis) -> None:
-        """The entity needs the asset name, which only the register call knows."""
+        """The entity needs the asset name, which only the register call knows; a dataset
+        only passed to runs (AML528) needs none: its `Data` entity just holds the path."""
         if finding.safety is None:
             return
         registers = [u for u in users if isinstance(u.rule, DatasetRegister) and u.facts.get("factory") is finding]
-        if len(users) == 1 and len(registers) == 1 and registers[0].safety is not None:
-            finding.facts["register"] = registers[0].facts
+        inputs = [u for u in users if finding.creates in u.facts.get("datasets", ())]
+        if len(registers) + len(inputs) == len(users) and len(registers) <= 1 and users and all(
+                u.safety is not None for u in registers):
+            finding.facts["register"] = registers[0].facts if registers else None
             if finding.facts.get("unsure_type"):
                 finding.safety = UNSAFE
                 finding.message += (" (v1 detected whether the path is a file or a folder; the fix assumes a folder: "
                                     "use AssetTypes.URI_FILE for a file)")
             return
         finding.safety = None
-        finding.message += " (v2 data assets carry their name: register the dataset in exactly one register call)"
+        finding.message += (" (v2 data assets carry their name: register the dataset in exactly one register call, "
+                            "or only pass it to runs)")
 
     def fix(self, node, ctx):
         facts = ctx.finding.facts
         cls = ctx.need(ENTITIES, "Data")
         types = ctx.need("azure.ai.ml.constants", "AssetTypes")
-        reg = facts["register"]
-        args = [keyword_arg("name", cst.parse_expression(reg["name_src"]))]
+        reg = facts["register"] or {}  # None: only passed to runs, no asset name
+        args = [keyword_arg("name", cst.parse_expression(reg["name_src"]))] if reg else []
         if facts["path"] == "literal":
             path = cst.parse_expression(facts["path_src"])
         else:
@@ -966,7 +974,7 @@ class DatasetGetByName(Rule):
     v2 = 'ml_client.data.get(name, version="1") / ml_client.data.get(name, label="latest")'
     url = URL_DATA
     safety = SAFE
-    creates = BindingSpec(DATASET)
+    creates = BindingSpec(ABSTRACT_DATASET)
     params = ("workspace", "name", "version")
     before = """\
 from azureml.core import Workspace, Dataset
@@ -1134,35 +1142,199 @@ class TabularDatasetUse(Rule):
     safety = MANUAL
 
 
+# A v1 input or output name: v1 validated it with this pattern, v2 input/output keys need the same.
+_IO_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+
+
+def io_name(text: str) -> bool:
+    return bool(_IO_NAME.match(text))
+
+
+def _dataset_source(ds) -> tuple[dict | None, str]:
+    """How a job input refers to the dataset `ds` holds, or (None, why not)."""
+    creator = ds.creator if ds is not None else None
+    if creator is None:
+        return None, ("the dataset must be a variable made in this file by `Dataset.get_by_name(...)`, "
+                      "`Dataset.File.from_files(...)` or `.register(...)`")
+    if isinstance(creator.rule, DatasetGetByName):
+        # A v1 dataset looked up by name: v2 sees a registered FileDataset as a `uri_folder` asset.
+        return {"source": "asset", "type": "URI_FOLDER", "unsure": True}, ""
+    if isinstance(creator.rule, DatasetRegister):
+        factory = creator.facts.get("factory")
+        single = bool(factory is not None and factory.facts.get("file"))
+        return {"source": "asset", "type": "URI_FILE" if single else "URI_FOLDER"}, ""
+    if isinstance(creator.rule, FileDatasetFromFiles):
+        return {"source": "files", "type": "URI_FILE" if creator.facts.get("file") else "URI_FOLDER"}, ""
+    return None, f"the dataset `{ds.name}` (line {creator.span.line}) cannot be referenced by a v2 job input"
+
+
+def input_call(spec: dict, ctx) -> cst.BaseExpression:
+    """`Input(type=..., path=..., mode=...)` for a dataset consumption (see DatasetConsumption)."""
+    cls = ctx.need("azure.ai.ml", "Input")
+    types = ctx.need("azure.ai.ml.constants", "AssetTypes")
+    ds = ctx.name_of(spec["dataset"])
+    # A registered asset by name and version (lineage as in v1); an unregistered one by its storage URI.
+    path = f'f"azureml:{{{ds}.name}}:{{{ds}.version}}"' if spec["source"] == "asset" else f"{ds}.path"
+    return cst.parse_expression(f'{cls}(type={types}.{spec["type"]}, path={path}, mode="{spec["mode"]}")')
+
+
+def output_call(spec: dict, ctx) -> cst.BaseExpression:
+    """`Output(type=..., path=..., mode="rw_mount")` for an OutputFileDatasetConfig."""
+    cls = ctx.need("azure.ai.ml", "Output")
+    types = ctx.need("azure.ai.ml.constants", "AssetTypes")
+    args = [f"type={types}.URI_FOLDER"]
+    if spec["store"] is not None:
+        text = spec["path"].replace("{", "{{").replace("}", "}}")
+        args.append("path=f" + _string(f"azureml://datastores/{{{ctx.name_of(spec['store'])}.name}}/paths/{text}"))
+    args.append('mode="rw_mount"')
+    return cst.parse_expression(f"{cls}({', '.join(args)})")
+
+
+def _upgrade_if_only_run_arguments(finding, users, key: str, what: str) -> None:
+    """Planning for a consumption or output held in a variable: fixable (in place, as the
+    v2 `Input`/`Output`) when every use is a ScriptRunConfig's `arguments` that reads it."""
+    spec = finding.facts.get(key)
+    if spec is None or finding.creates is None:
+        return
+    if users and all(finding.creates in u.facts.get("reads", ()) for u in users):
+        finding.safety = spec["safety"]
+        if spec["notes"]:
+            finding.message += f" ({'; '.join(spec['notes'])})"
+        return
+    finding.message += f" (only {what} passed in a ScriptRunConfig's `arguments` is migrated)"
+
+
 class DatasetConsumption(Rule):
     """A dataset passed to a run (`as_named_input`, `as_mount`, `as_download`).
 
+    ## Why
+    v1 turned a dataset in a run's `arguments` into a path on the compute (mounted or
+    downloaded). v2 declares the data as a job input and names it in the command line.
+
     ## Migration
     A job input: `command(..., inputs={"data": Input(type=AssetTypes.URI_FOLDER,
-    path=..., mode=InputOutputModes.RO_MOUNT)}, command="python train.py --data
-    ${{inputs.data}}")`. `as_named_input(n)` -> the key `n`; `.as_mount()` ->
-    `mode=InputOutputModes.RO_MOUNT`; `.as_download()` -> `mode=InputOutputModes.DOWNLOAD`;
-    `path_on_compute` -> `path_on_compute`; a tabular dataset -> `type=AssetTypes.MLTABLE`
-    (mode `direct`); a registered dataset -> `path="azureml:<name>:<version>"`. In the
-    training script read the path from the command line instead of
-    `run.input_datasets[n]`.
+    path=..., mode="ro_mount")}, command="python train.py --data ${{inputs.data}}")`.
+    `as_named_input(n)` -> the key `n` (without it, a key from the flag before it,
+    `--data-folder` -> `data_folder`, or from the variable); `.as_mount()` ->
+    `mode="ro_mount"`; `.as_download()` -> `mode="download"`. The path: a dataset got by
+    name or registered in this file -> `f"azureml:{ds.name}:{ds.version}"` (the asset
+    `ml_client.data.get(...)` / `ml_client.data.create_or_update(...)` returned); an
+    unregistered `Dataset.File.from_files(...)` -> its `Data` entity's `ds.path`. The
+    ScriptRunConfig's fix (AML203) writes the inputs; a consumption kept in a variable
+    becomes the `Input(...)` itself. The script still receives the path on its command
+    line; `run.input_datasets[n]` has no v2 equivalent (read the path from argv).
+    Direct mode (`as_named_input` alone: tabular datasets, read with
+    `run.input_datasets`) -> `Input(type=AssetTypes.MLTABLE, path=..., mode="direct")` and
+    `mltable.load(path)` in the script, by hand; `as_hdfs()` is for Synapse Spark steps.
 
     ## Fix safety
-    No automatic fix yet: the job's command string and inputs change together.
+    Together with the ScriptRunConfig whose `arguments` pass it (AML203) and the statement
+    that makes the dataset. Unsafe when the path handed to the script may change: a
+    dataset got by name is used as a `uri_folder` (v1 handed a single-file dataset over as
+    the file's own path), a single file downloaded (v1 passed the folder it was downloaded
+    to), and `path_on_compute` (dropped: v2 picks the mount point).
     """
 
     code = "AML528"
     name = "dataset-consumption"
     symbols = (
-        f"{FILE_DATASET}.as_named_input", f"{TABULAR_DATASET}.as_named_input", f"{FILE_DATASET}.as_mount",
-        f"{FILE_DATASET}.as_download", f"{FILE_DATASET}.as_hdfs", f"{CONSUMPTION}.as_mount",
-        f"{CONSUMPTION}.as_download", f"{CONSUMPTION}.as_hdfs", CONSUMPTION,
+        f"{FILE_DATASET}.as_named_input", f"{TABULAR_DATASET}.as_named_input", f"{ABSTRACT_DATASET}.as_named_input",
+        f"{FILE_DATASET}.as_mount", f"{FILE_DATASET}.as_download", f"{FILE_DATASET}.as_hdfs",
+        f"{CONSUMPTION}.as_mount", f"{CONSUMPTION}.as_download", f"{CONSUMPTION}.as_hdfs", CONSUMPTION,
     )
     message = "`{symbol}()` is SDK v1; pass the data as a job input: `inputs={name: Input(type=..., path=..., mode=...)}` and `${{inputs.name}}` in the command"
-    v2 = 'command(..., inputs={"data": Input(type=AssetTypes.URI_FOLDER, path=..., mode=InputOutputModes.RO_MOUNT)})'
+    v2 = 'command(..., inputs={"data": Input(type=AssetTypes.URI_FOLDER, path=..., mode="ro_mount")})'
     url = URL_DATA
-    safety = MANUAL
+    safety = MANUAL  # fixed with the ScriptRunConfig that consumes it (see plan and AML203)
     creates = BindingSpec(CONSUMPTION)
+    before = """\
+from azureml.core import Workspace, Experiment, Environment, Dataset, ScriptRunConfig
+
+ws = Workspace.from_config()
+mnist = Dataset.get_by_name(ws, name="mnist", version=2)
+env = Environment.get(ws, "AzureML-sklearn-1.0")
+src = ScriptRunConfig(source_directory="src", script="train.py", compute_target="cpu-cluster", environment=env,
+                      arguments=["--data-folder", mnist.as_named_input("mnist").as_mount(), "--epochs", 10])
+run = Experiment(ws, "mnist").submit(src)
+"""
+    after = """\
+from azure.ai.ml import Input, MLClient, command
+from azure.ai.ml.constants import AssetTypes
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+mnist = ml_client.data.get(name="mnist", version="2")
+env = ml_client.environments.get("AzureML-sklearn-1.0", label="latest")
+src = command(code="src", command="python train.py --data-folder ${{inputs.mnist}} --epochs 10", compute="cpu-cluster", environment=env,
+              inputs={"mnist": Input(type=AssetTypes.URI_FOLDER, path=f"azureml:{mnist.name}:{mnist.version}", mode="ro_mount")})
+run = ml_client.jobs.create_or_update(src, experiment_name="mnist")
+"""
+
+    def check(self, site):
+        facts: dict = {}
+        problem = self._input(site, facts)
+        if problem:
+            facts["input_problem"] = problem
+        return Check(MANUAL, problem or "", facts=facts)
+
+    @staticmethod
+    def _input(site, facts: dict) -> str | None:
+        """Describe the job input (facts["input"]); why there is none, or None."""
+        if site.symbol == CONSUMPTION:
+            return "build the `Input(...)` from the dataset by hand"
+        if site.has_star_args():
+            return "arguments passed with * or ** cannot be mapped"
+        method = site.symbol.rsplit(".", 1)[1]
+        recv = site.receiver
+        if method == "as_named_input":
+            ok, name = literal(site.arg(0, "name"))
+            if not ok or not isinstance(name, str):
+                return "the input name must be a literal string"
+            if not _IO_NAME.match(name):
+                return f"v1 rejects the input name {name!r} (letters, digits and `_`)"
+            facts["named"] = (name, recv.binding if recv is not None else None)
+            return ("direct mode (no `.as_mount()`/`.as_download()`) handed the script a dataset to read with "
+                    "`run.input_datasets`: pass `Input(type=AssetTypes.MLTABLE, path=..., mode=\"direct\")` and "
+                    "load the path with `mltable.load(...)` in the script")
+        inner = recv.finding if recv is not None and recv.binding is None else None
+        if inner is not None and isinstance(inner.rule, DatasetConsumption):
+            site.absorb(inner)  # `ds.as_named_input(n).as_mount()` is one input
+            if "named" not in inner.facts:
+                return inner.facts.get("input_problem")
+            name, ds = inner.facts["named"]
+        elif recv is not None and recv.binding is not None and recv.binding.kind == FILE_DATASET:
+            name, ds = None, recv.binding  # v1 named the input itself
+        elif recv is not None and recv.binding is not None:  # `c = ds.as_named_input(n)` ... `c.as_mount()`
+            return "write the consumption as one expression: `ds.as_named_input(\"name\").as_mount()`"
+        else:
+            return _dataset_source(None)[1]
+        if method == "as_hdfs":
+            return "`as_hdfs()` is for Synapse Spark steps: migrate by hand"
+        source, problem = _dataset_source(ds)
+        if source is None:
+            return problem
+        mode = "ro_mount" if method == "as_mount" else "download"
+        notes = []
+        if source.get("unsure") and mode == "ro_mount":
+            notes.append("v1 handed a single-file dataset over as the file's own path; as a `uri_folder` input "
+                         "v2 hands over the folder that holds it")
+        if source["type"] == "URI_FILE" and mode == "download":
+            notes.append("v1 handed over the folder the file was downloaded to; a `uri_file` input hands over the "
+                         "file's own path")
+        if _given(site, 0, "path_on_compute"):
+            notes.append("`path_on_compute` is dropped: v2 picks the mount point (the script still gets the path "
+                         "on its command line)")
+        facts["input"] = {"name": name, "dataset": ds, "mode": mode, **source, "notes": notes,
+                          "safety": UNSAFE if notes else SAFE}
+        facts["datasets"] = [ds]
+        site.require(ds)
+        return None
+
+    def plan(self, finding, users, analysis) -> None:
+        _upgrade_if_only_run_arguments(finding, users, "input", "a dataset input")
+
+    def fix(self, node, ctx):
+        return input_call(ctx.finding.facts["input"], ctx)
 
 
 class FileDatasetLocalAccess(Rule):
@@ -1234,16 +1406,27 @@ class OutputConfigMethods(Rule):
 class OutputFileDatasetConfigRule(Rule):
     """Where a run writes its output files.
 
+    ## Why
+    v1 mounted (or uploaded) a folder for the run and substituted its path into the run's
+    `arguments`. v2 declares the folder as a job output and names it in the command line.
+
     ## Migration
     A job output: `command(..., outputs={"out": Output(type=AssetTypes.URI_FOLDER,
     path="azureml://datastores/<datastore>/paths/<path>", mode="rw_mount")})` and
-    `${{outputs.out}}` in the command. `name` -> the outputs key; `destination=(datastore,
-    "p")` -> that `path`; `.as_mount()` -> `mode="rw_mount"`; `.as_upload()` ->
-    `mode="upload"`; `.register_on_complete(name)` -> `Output(..., name=name)`;
-    `.as_input()` -> the step's `outputs.<key>` wired into the next step of a pipeline.
+    `${{outputs.out}}` in the command. `name` -> the outputs key (without it, a key from
+    the flag before it or from the variable); `destination=(datastore, "p")` ->
+    `path=f"azureml://datastores/{datastore.name}/paths/p"`; v1's default mode (mount) ->
+    `mode="rw_mount"`. The ScriptRunConfig's fix (AML203) writes the outputs; a
+    configuration kept in a variable becomes the `Output(...)` itself. By hand:
+    `.as_upload()` -> `mode="upload"`, `.register_on_complete(name)` ->
+    `Output(..., name=name)`, `.as_input()` -> the step's `outputs.<key>` wired into the
+    next step of a pipeline, `{run-id}`/`{output-name}` in the path, `source` and
+    `partition_format`.
 
     ## Fix safety
-    No automatic fix yet: the job's command string and outputs change together.
+    Together with the ScriptRunConfig whose `arguments` pass it (AML203). Unsafe without a
+    `destination`: v1 wrote to `dataset/<run id>/<output name>` on the default datastore,
+    v2 writes to its own default location.
     """
 
     code = "AML530"
@@ -1252,8 +1435,86 @@ class OutputFileDatasetConfigRule(Rule):
     message = "`OutputFileDatasetConfig` is SDK v1; declare a job output: `outputs={name: Output(type=AssetTypes.URI_FOLDER, path=..., mode=\"rw_mount\")}`"
     v2 = 'command(..., outputs={"out": Output(type=AssetTypes.URI_FOLDER, path="azureml://datastores/<ds>/paths/<p>", mode="rw_mount")})'
     url = URL_DATA
-    safety = MANUAL
+    safety = MANUAL  # fixed with the ScriptRunConfig that writes to it (see plan and AML203)
     creates = BindingSpec(OUTPUT_CONFIG)
+    params = ("name", "destination", "source", "partition_format")
+    before = """\
+from azureml.core import Workspace, Experiment, Environment, ScriptRunConfig
+from azureml.data import OutputFileDatasetConfig
+
+ws = Workspace.from_config()
+store = ws.get_default_datastore()
+model_dir = OutputFileDatasetConfig(name="model_dir", destination=(store, "models/mnist"))
+env = Environment.get(ws, "AzureML-sklearn-1.0")
+src = ScriptRunConfig(source_directory="src", script="train.py", arguments=["--out", model_dir],
+                      compute_target="cpu-cluster", environment=env)
+run = Experiment(ws, "mnist").submit(src)
+"""
+    after = """\
+from azure.ai.ml import MLClient, Output, command
+from azure.ai.ml.constants import AssetTypes
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+store = ml_client.datastores.get_default()
+model_dir = Output(type=AssetTypes.URI_FOLDER, path=f"azureml://datastores/{store.name}/paths/models/mnist", mode="rw_mount")
+env = ml_client.environments.get("AzureML-sklearn-1.0", label="latest")
+src = command(code="src", command="python train.py --out ${{outputs.model_dir}}", compute="cpu-cluster", environment=env, outputs={"model_dir": model_dir})
+run = ml_client.jobs.create_or_update(src, experiment_name="mnist")
+"""
+
+    def check(self, site):
+        facts: dict = {}
+        problem = self._output(site, facts)
+        if problem:
+            facts["output_problem"] = problem
+        return Check(MANUAL, problem or "", facts=facts)
+
+    @staticmethod
+    def _output(site, facts: dict) -> str | None:
+        """Describe the job output (facts["output"]); why there is none, or None."""
+        if site.has_star_args():
+            return "arguments passed with * or ** cannot be mapped"
+        for i, p in ((2, "source"), (3, "partition_format")):
+            if _given(site, i, p):
+                return f"`{p}` has no `Output(...)` equivalent: migrate by hand"
+        name = None
+        if _given(site, 0, "name"):
+            ok, name = literal(site.arg(0, "name"))
+            if not ok or not isinstance(name, str):
+                return "the output name must be a literal string"
+            if not _IO_NAME.match(name):
+                return f"v1 rejects the output name {name!r} (letters, digits and `_`)"
+        spec: dict = {"name": name, "store": None, "path": None, "notes": []}
+        dest = site.arg(1, "destination")
+        if dest is None or literal(dest) == (True, None):
+            spec["notes"].append("no `destination`: v1 wrote to `dataset/<run id>/<output name>` on the default "
+                                 "datastore, v2 writes to its own default location")
+        else:
+            if not isinstance(dest, ast.Tuple) or len(dest.elts) != 2:
+                return "`destination` must be a `(datastore, 'path')` pair"
+            store, rel = dest.elts
+            b = site.binding(store)
+            if b is None or b.creator is None or not isinstance(b.creator.rule, _DATASTORE_RULES):
+                return "the datastore in `destination` must be a variable the fix migrates"
+            ok, text = literal(rel)
+            if not ok or not isinstance(text, str):
+                return "the path in `destination` must be a literal string"
+            if "{" in text or "}" in text:
+                return ("v1's `{run-id}`/`{output-name}` placeholders in `destination`: write the path with v2's "
+                        "`${{name}}`/`${{output_name}}` by hand")
+            site.consume(store)
+            site.require(b)
+            spec.update(store=b, path=text.lstrip("/"))
+        spec["safety"] = UNSAFE if spec["notes"] else SAFE
+        facts["output"] = spec
+        return None
+
+    def plan(self, finding, users, analysis) -> None:
+        _upgrade_if_only_run_arguments(finding, users, "output", "an output")
+
+    def fix(self, node, ctx):
+        return output_call(ctx.finding.facts["output"], ctx)
 
 
 class DataPathRule(Rule):

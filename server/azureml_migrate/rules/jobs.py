@@ -12,9 +12,13 @@ import shlex
 
 from ..fixes.lazy import cst
 
+from ..analysis.model import Finding
 from ..astutil import call_arg, literal
 from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
+from ..fixes.errors import FixError
 from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
+from .data import (ABSTRACT_DATASET, CONSUMPTION, FILE_DATASET, OUTPUT_CONFIG, TABULAR_DATASET, DatasetConsumption,
+                   OutputFileDatasetConfigRule, input_call, io_name, output_call)
 
 EXPERIMENT = "azureml.core.Experiment"
 SRC = "azureml.core.ScriptRunConfig"
@@ -174,6 +178,7 @@ def _fold_problem(finding, writes, analysis) -> str | None:
         positions.append(wi)
     last = max(positions)
     needed = {n.id for n in ast.walk(finding.stmt.value) if isinstance(n, ast.Name)}
+    needed.update(finding.facts.get("moved_names", ()))  # read from the `arguments` list it merged
     written = {id(w.stmt) for w in writes}
     binding = finding.creates
     for stmt in block[index + 1:last + 1]:
@@ -194,6 +199,319 @@ def _quote(text: str, quote: str) -> str:
     return repr(text)
 
 
+_VARIABLE_NOTE = ("variables in `arguments` are written as `shlex.quote(str(x))`: v1 also turned data objects among "
+                  "them (datasets, pipeline parameters) into paths; check they hold plain values")
+_DOLLAR_NOTE = ("a `$` in a literal argument is quoted, so the shell does not expand it; unquote it if the script "
+                "expects the variable's value")
+
+
+def _short(site, expr) -> str:
+    text = " ".join(site.source(expr).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _plain_value(site, expr) -> bool:
+    """A variable (or attribute of one) that holds no v1 object, with a source an f-string can hold."""
+    root = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or not isinstance(expr, (ast.Name, ast.Attribute)):
+        return False
+    text = site.source(expr)
+    return (site.binding(root) is None and site.inline(expr) is None and not _imported_v1_name(site, root)
+            and not any(c in text for c in "'\"\\{}\n"))
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    from .automl import _names_bound
+
+    return any((isinstance(n, ast.Name) and n.id == name) or name in _names_bound(n) for n in ast.walk(node))
+
+
+def _assigned_list(site, use: ast.Name) -> tuple[ast.Assign, list[ast.stmt]] | str:
+    """`use` (`arguments=args`) names a `[...]` literal assigned earlier in the same block and
+    read by nothing else: (its assignment, the statements between), or why not.
+
+    The list's items are then read at the call instead (a later reassignment of the name
+    ends its life: Microsoft's samples reuse `args` for a second run)."""
+    from .automl import _DYNAMIC, _names_bound
+
+    name, analyzer = use.id, site.analyzer
+    scope = analyzer.scope
+    if scope.kind not in ("module", "function") or name in scope.globals:
+        return f"`{name}` is not a variable of the function or module that makes the call"
+    if site.assigned_name() is None:
+        return f"assign the ScriptRunConfig to a variable (the `{name}` list moves into its command)"
+    block, index = analyzer.block_of.get(id(site.stmt), (None, -1))
+    if block is None:
+        return f"`{name}` is not assigned in the same block as the call"
+    start = None
+    for i in range(index - 1, -1, -1):
+        stmt = block[i]
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name:
+            start = i
+            break
+        if _mentions(stmt, name):
+            return f"`{name}` is used on line {stmt.lineno}, between its assignment and the call"
+    if start is None:
+        return f"`{name}` is not assigned a list earlier in the same block"
+    assign = block[start]
+    if not isinstance(assign.value, (ast.List, ast.Tuple)) or _mentions(assign.value, name):
+        return f"`{name}` is not assigned a `[...]` list literal"
+    if id(assign) in analyzer.shared_line_stmts:
+        return f"`{name} = [...]` shares its line with another statement"
+    if any(isinstance(n, ast.Name) and n.id == name and n is not use for n in ast.walk(site.stmt)):
+        return f"the call uses `{name}` twice"
+    end = len(block)
+    for k in range(index + 1, len(block)):
+        stmt = block[k]
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) and t.id == name for t in stmt.targets) \
+                and not _mentions(stmt.value, name):
+            end = k
+            break
+        if _mentions(stmt, name):
+            return f"`{name}` is also used on line {stmt.lineno}"
+    # Anywhere else in the scope, only before the list (in a straight-line body) or once reassigned.
+    where = analyzer.tree if scope.kind == "module" else scope.node
+    allowed = [assign, site.stmt, *block[end:]]
+    if block is getattr(where, "body", None):
+        allowed += block[:start]
+    seen = {id(n) for stmt in allowed for n in ast.walk(stmt)}
+    for node in ast.walk(where):
+        if isinstance(node, ast.Name) and node.id in _DYNAMIC:
+            return f"`{node.id}()` on line {node.lineno} may read `{name}`"
+        if node is not where and isinstance(node, _DEFINITIONS) and _mentions(node, name):
+            return f"the definition on line {node.lineno} may read `{name}` when it runs"
+        if id(node) not in seen and ((isinstance(node, ast.Name) and node.id == name) or name in _names_bound(node)):
+            return f"`{name}` is also used on line {getattr(node, 'lineno', site.stmt.lineno)}"
+    return assign, block[start + 1:index]
+
+
+def _findings_of(site, stmt: ast.stmt):
+    """The inline findings of an earlier statement of the call's block, by node."""
+    analyzer = site.analyzer
+    if id(stmt) in analyzer.unit_ids():
+        return site.inline  # the same walk segment
+    for unit in analyzer.units:  # another top-level statement (block_of marked the call's unit for a re-walk)
+        if unit.stmt is stmt:
+            found = {id(f.node): f for f in unit.seg0.findings}
+            return lambda expr: found.get(id(expr))
+    return lambda expr: None
+
+
+def _key_hint(flag) -> str | None:
+    """`--data-folder` -> `data_folder`: the key of the input that follows a flag."""
+    if not isinstance(flag, str) or not flag.startswith("-"):
+        return None
+    key = flag.lstrip("-").replace("-", "_")
+    return key if io_name(key) else None
+
+
+class _CommandLine:
+    """A ScriptRunConfig's `script`, `arguments` and `command` as one v2 command line, with
+    the data inputs and outputs it names (see ScriptRunConfigRule)."""
+
+    def __init__(self) -> None:
+        # ("text", shell text), ("expr", Python source interpolated as it is), ("quoted", Python
+        # source interpolated shell-quoted), ("slot", index into `slots`: a data input/output).
+        self.parts: list[tuple[str, str]] = []
+        self.notes: list[str] = []
+        self.slots: list[tuple[str, str | None, str | None, dict]] = []  # (inputs|outputs, name, key hint, entry)
+        self.inputs: list[tuple[str, dict]] = []
+        self.outputs: list[tuple[str, dict]] = []
+        self.absorb: list[Finding] = []  # inline consumptions and outputs this fix rewrites
+        self.reads: list = []  # consumption and output variables it names
+        self.datasets: list = []  # datasets consumed inline
+        self.listed: tuple[str, ast.Assign] | None = None  # `arguments=args`: the name and its list
+        self.moved: set[str] = set()  # names the list reads, now read at the call
+
+    @classmethod
+    def of(cls, site) -> _CommandLine | str:
+        line = cls()
+        return line._read(site) or line
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def _read(self, site) -> str | None:
+        command, script, arguments = site.arg(10, "command"), site.arg(1, "script"), site.arg(2, "arguments")
+        if command is not None:
+            if script is not None or arguments is not None:
+                return "v1 rejects `command` together with `script` or `arguments`"
+            ok, value = literal(command)
+            if ok and isinstance(value, str):
+                self.parts.append(("text", value))
+                return None
+            if isinstance(command, (ast.List, ast.Tuple)):
+                # v1 joined the items with spaces, unquoted, and ran the line through a shell.
+                return self._items(site, command.elts, site.inline, raw=True)
+            return "`command` must be a literal string or list"
+        if script is None:
+            return "no `script` or `command` is given"
+        ok, value = literal(script)
+        if ok and isinstance(value, str):
+            self.parts.append(("text", "python " + shlex.quote(value)))
+        elif _plain_value(site, script):
+            self.parts += [("text", "python "), ("quoted", site.source(script))]
+        else:
+            return "`script` must be a literal string or a variable"
+        if arguments is None:
+            return None
+        ok, value = literal(arguments)
+        if ok and isinstance(value, str):
+            self.parts.append(("text", " " + value))
+            return None
+        if isinstance(arguments, (ast.List, ast.Tuple)):
+            return self._items(site, arguments.elts, site.inline)
+        if _plain_variable(site, arguments):
+            found = _assigned_list(site, arguments)
+            if isinstance(found, str):
+                return found
+            assign, between = found
+            self.listed = (arguments.id, assign)
+            return self._items(site, assign.value.elts, _findings_of(site, assign), between=between)
+        return "`arguments` must be a list, or a variable assigned a list just before"
+
+    def _items(self, site, items, finding_of, raw: bool = False, between=()) -> str | None:
+        flag = None  # the literal before an item: it names a data input (`--data-folder` -> data_folder)
+        for i, item in enumerate(items):
+            problem = self._item(site, item, finding_of, "" if raw and i == 0 else " ", raw, flag, between)
+            if problem:
+                return problem
+            ok, value = literal(item)
+            flag = value if ok else None
+        return self._resolve()
+
+    def _item(self, site, item, finding_of, sep: str, raw: bool, flag, between) -> str | None:
+        if isinstance(item, ast.Starred):
+            return "`*` in the arguments cannot be mapped"
+        ok, value = literal(item)
+        if ok and not isinstance(value, (list, tuple, dict, set, bytes)):
+            if raw and not isinstance(value, str):
+                return f"v1 joined the `command` items as strings: `{_short(site, item)}` is not one"
+            text = str(value) if raw else shlex.quote(str(value))
+            if "${{" in text:
+                return f"`{_short(site, item)}` holds `${{{{`, which v2 reads as an expression"
+            if not raw and "$" in str(value):
+                self.note(_DOLLAR_NOTE)
+            self.parts.append(("text", sep + text))
+            return None
+        if between:
+            changed = changed_between(item, between)
+            if changed:
+                return f"`{changed}` changes between `{self.listed[0]}` and the call"
+            self.moved.update(n.id for n in ast.walk(item) if isinstance(n, ast.Name))
+        found = finding_of(item)
+        b = site.binding(item)
+        data = found if found is not None else (b.creator if b is not None and b.kind in (CONSUMPTION, OUTPUT_CONFIG)
+                                                else None)
+        if data is not None and isinstance(data.rule, (DatasetConsumption, OutputFileDatasetConfigRule)):
+            which = "input" if isinstance(data.rule, DatasetConsumption) else "output"
+            spec = data.facts.get(which)
+            if spec is None:
+                where = f"`{b.name}` (line {data.span.line})" if b is not None else f"`{_short(site, item)}`"
+                return f"{where}: {data.facts.get(which + '_problem') or 'migrated by hand'}"
+            if b is not None:  # a variable: the consumption/output becomes the v2 object in place
+                site.consume(item)
+                site.require(b)
+                self.reads.append(b)
+                entry, hint = {"binding": b}, b.name
+            else:
+                self.absorb.append(found)
+                for note in spec["notes"]:
+                    self.note(note)
+                entry, hint = {"spec": spec}, (spec["dataset"].name if which == "input" else None)
+            if which == "input":
+                self.datasets.append(spec["dataset"])
+                site.require(spec["dataset"])
+            elif spec["store"] is not None:
+                site.require(spec["store"])
+            self.slots.append((which + "s", spec["name"], _key_hint(flag) or hint, entry))
+            self.parts += [("text", sep), ("slot", str(len(self.slots) - 1))]
+            return None
+        if b is not None:
+            if b.kind in (FILE_DATASET, TABULAR_DATASET, ABSTRACT_DATASET):
+                return (f"v1 rejects a dataset passed as it is (`{b.name}`): consume it with "
+                        f"`{b.name}.as_named_input(\"name\").as_mount()` or `.as_download()`")
+            return f"`{b.name}` (a v1 `{b.kind.rsplit('.', 1)[-1]}`) in the arguments is migrated by hand"
+        if found is not None:
+            return f"`{found.symbol}` in the arguments is migrated by hand"
+        if _plain_value(site, item):
+            if between and isinstance(item, ast.Attribute):
+                return f"`{_short(site, item)}` may change before the call: move `{self.listed[0]}` next to it"
+            self.parts += [("text", sep), ("expr" if raw else "quoted", site.source(item))]
+            self.note(_VARIABLE_NOTE)
+            return None
+        return (f"`{_short(site, item)}`: only literals, variables, and datasets and outputs made in this file "
+                "are migrated")
+
+    def _resolve(self) -> str | None:
+        """Give every data input and output its key (the v1 name, else one derived from the
+        flag before it or its variable) and write the `${{inputs.<key>}}` references."""
+        taken: set[str] = set()
+        for _, name, _, _ in self.slots:
+            if name is not None:
+                if name in taken:
+                    return f"two inputs or outputs are named {name!r}"
+                taken.add(name)
+        keys = []
+        for which, name, hint, _ in self.slots:
+            key = name
+            if key is None:
+                base = hint if hint and io_name(hint) else ("data" if which == "inputs" else "output")
+                key, n = base, 2
+                while key in taken:
+                    key, n = f"{base}_{n}", n + 1
+                taken.add(key)
+            keys.append(key)
+        for (which, _, _, entry), key in zip(self.slots, keys):
+            (self.inputs if which == "inputs" else self.outputs).append((key, entry))
+        self.parts = [("text", "${{" + f"{self.slots[int(t)][0]}.{keys[int(t)]}" + "}}") if kind == "slot"
+                      else (kind, t) for kind, t in self.parts]
+        return None
+
+    def declare(self, site, rule, facts: dict) -> None:
+        """Record what the fix writes, and take over the inline data it rewrites (the list
+        of `arguments=args` goes with the fix: its own finding, see `_list_finding`)."""
+        facts.update(inputs=self.inputs, outputs=self.outputs, reads=self.reads, datasets=self.datasets)
+        if self.listed is None:
+            for f in self.absorb:
+                site.absorb(f)
+            return
+        facts["arguments_finding"] = self._list_finding(site, rule)
+        facts["moved_names"] = sorted(self.moved)
+
+    def _list_finding(self, site, rule) -> Finding:
+        name, stmt = self.listed
+        finding = Finding(
+            rule=rule, symbol=SRC, span=site.analyzer.span(stmt), node=stmt, stmt=stmt, safety=SAFE,
+            message=f"`{name}` holds the arguments of `{site.assigned_name()} = ScriptRunConfig(...)`; they move into "
+                    "its v2 command",
+            facts={"arguments_of": name, "statement_fix": True, "sole": False, "datasets": self.datasets},
+        )
+        for f in self.absorb:
+            f.absorbed_by = finding
+            finding.consumes |= f.consumes
+        site.analyzer.seg.findings.append(finding)
+        site.require_finding(finding)
+        return finding
+
+    @staticmethod
+    def entries(items, build, ctx) -> list:
+        """`"key": <v2 object>` dict elements for the inputs or outputs recorded in facts."""
+        out = []
+        for key, entry in items:
+            b = entry.get("binding")
+            value = cst.Name(ctx.name_of(b)) if b is not None else build(entry["spec"], ctx)
+            out.append(cst.DictElement(key=cst.SimpleString(f'"{key}"'), value=value))
+        return out
+
+
 class ScriptRunConfigRule(Rule):
     """A script run configuration: what to run, where, in which environment.
 
@@ -208,10 +526,23 @@ class ScriptRunConfigRule(Rule):
     fixed together with the configuration (AML940-AML942). `run_config`, `resume_from`
     and `docker_runtime_config` are migrated by hand for now.
 
+    v1 passed each item of `arguments` to the script as one command-line argument; v2's
+    command line goes through a shell. So literals are shell-quoted, and a variable is
+    written as `{shlex.quote(str(x))}` in an f-string (evaluated when the job is built, as
+    v1 read it then). Data become job inputs and outputs: `ds.as_named_input("n").as_mount()`
+    / `.as_download()` / `ds.as_mount()` (AML528) -> `${{inputs.n}}` and
+    `inputs={"n": Input(...)}`; an `OutputFileDatasetConfig` (AML530) -> `${{outputs.n}}`
+    and `outputs={"n": Output(...)}`. `arguments=args` with `args = [...]` assigned just
+    before in the same block, and read by nothing else, is merged the same way and its
+    assignment goes (the list's line shows an AML203 finding too). A `command` list is
+    joined with spaces as v1 did (no quoting).
+
     ## Fix safety
-    Safe for literal scripts and arguments. Variables in `arguments` are written into an
-    f-string without shell quoting, and a missing environment gets v1's default image:
-    both make the fix unsafe.
+    Safe for literal scripts and arguments and data whose path reaches the script
+    unchanged (see AML528, AML530). Unsafe: variables in `arguments` (v1 also turned data
+    objects among them into paths; the fix assumes plain values), a `$` in a literal
+    argument (quoted: the shell does not expand it), and a missing environment (the fix
+    names v1's default image).
     """
 
     code = "AML203"
@@ -238,13 +569,13 @@ class ScriptRunConfigRule(Rule):
             if p in self.manual_params and site.arg(i, p) is not None:
                 return Check(MANUAL, self.manual_params[p])
         safety = self.safety
-        notes = []
-        parts = self._command_parts(site)
-        if parts is None:
-            return Check(MANUAL, "the script or its arguments cannot be turned into a command string")
-        if any(kind == "expr" for kind, _ in parts):
+        line = _CommandLine.of(site)
+        if isinstance(line, str):
+            return Check(MANUAL, f"the command line cannot be built: {line}")
+        notes = list(line.notes)
+        if notes:
             safety = UNSAFE
-            notes.append("variables in `arguments` are interpolated without shell quoting")
+        parts = line.parts
         compute = site.arg(5, "compute_target")
         mode = compute_mode(site, compute) if compute is not None else "none"
         if mode == "pass":
@@ -268,6 +599,7 @@ class ScriptRunConfigRule(Rule):
         if config is not None and config.safety == UNSAFE:
             safety = UNSAFE
             notes.append(config.message[len(config.rule.message):].strip().removeprefix("(").removesuffix(")"))
+        line.declare(site, self, facts)
         return Check(safety, "; ".join(notes), facts=facts)
 
     @staticmethod
@@ -308,59 +640,18 @@ class ScriptRunConfigRule(Rule):
         facts["distribution"] = config
         return None
 
-    def _command_parts(self, site) -> list[tuple[str, str]] | None:
-        """The command as literal text pieces and expression sources, or None if unknown."""
-        command = site.arg(10, "command")
-        script = site.arg(1, "script")
-        arguments = site.arg(2, "arguments")
-        if command is not None:
-            if script is not None or arguments is not None:
-                return None
-            ok, value = literal(command)
-            if ok and isinstance(value, str):
-                return [("text", value)]
-            if ok and isinstance(value, (list, tuple)):
-                return [("text", " ".join(shlex.quote(str(x)) for x in value))]
-            return None
-        if script is None:
-            return None
-        parts: list[tuple[str, str]] = [("text", "python ")]
-        ok, value = literal(script)
-        if ok and isinstance(value, str):
-            parts.append(("text", shlex.quote(value)))
-        elif isinstance(script, (ast.Name, ast.Attribute)):
-            parts.append(("expr", site.source(script)))
-        else:
-            return None
-        if arguments is None:
-            return parts
-        ok, value = literal(arguments)
-        if ok and isinstance(value, str):
-            parts.append(("text", " " + value))
-            return parts
-        if not isinstance(arguments, (ast.List, ast.Tuple)):
-            return None
-        for element in arguments.elts:
-            ok, value = literal(element)
-            if ok and not isinstance(value, (list, dict, tuple, set)):
-                parts.append(("text", " " + shlex.quote(str(value))))
-            elif isinstance(element, (ast.Name, ast.Attribute)) and site.binding(element) is None:
-                src = site.source(element)
-                if '"' in src or "'" in src or "\\" in src:
-                    return None
-                parts.append(("text", " "))
-                parts.append(("expr", src))
-            else:
-                return None
-        return parts
-
     def plan(self, finding, users, analysis) -> None:
         """After analysis: fold `config.run_config.X = v` writes into `command(...)`.
 
         v2 validates a command job's environment at construction: setting
         `job.environment` afterwards is rejected on submission. So the construction
         moves down to the last such write, where every value it needs is defined.
+        The finding of an `arguments` list assigned before (see `_CommandLine`) is fixed
+        with this one, whichever is picked.
         """
+        companion = finding.facts.get("arguments_finding")
+        if companion is not None:
+            companion.requires_findings[:] = [finding]
         writes = [u for u in users if isinstance(u.rule, RunConfigAttribute)
                   and u.symbol.rsplit(".", 1)[1] in RunConfigAttribute.folded and u.safety is not None]
         if writes:
@@ -387,13 +678,20 @@ class ScriptRunConfigRule(Rule):
         finding.message += " (no environment given: v1 used its default image, which the fix names explicitly)"
 
     def fix(self, node, ctx):
+        if ctx.finding.facts.get("arguments_of") is not None:
+            return remove_statement(ctx)  # the `arguments` list, merged into the command
         if not ctx.copying and ctx.finding.facts.get("moved_to") is not None:
             return cst.RemovalSentinel.REMOVE  # rebuilt at the last folded write (see plan)
         quote = '"'
         script = arg_map(node, SRC_PARAMS).get("script")
         if script is not None and isinstance(script.value, cst.SimpleString):
             quote = script.value.quote if script.value.quote in ('"', "'") else '"'
-        command_expr = self._command_expr(ctx.finding.facts["parts"], quote)
+        parts = ctx.finding.facts["parts"]
+        if any(kind == "quoted" for kind, _ in parts):
+            shlex_module = ctx.need("shlex")
+            parts = [("expr", f"{shlex_module}.quote(str({text}))") if kind == "quoted" else (kind, text)
+                     for kind, text in parts]
+        command_expr = self._command_expr(parts, quote)
         mode = ctx.finding.facts["compute_mode"]
 
         def compute(arg: cst.Arg) -> cst.Arg:
@@ -430,12 +728,23 @@ class ScriptRunConfigRule(Rule):
         if ctx.finding.facts.get("default_env"):
             env_cls = ctx.need("azure.ai.ml.entities", "Environment")
             append.append(keyword_arg("environment", cst.parse_expression(f"{env_cls}(image={ctx.default_image().value})")))
+        inputs = _CommandLine.entries(ctx.finding.facts.get("inputs", ()), input_call, ctx)
         sweep_inputs = ctx.finding.facts.get("sweep_inputs")
         if sweep_inputs:
             # The trial command of a HyperDrive sweep (AML800): the search space becomes its inputs.
             from .sweep import search_space_inputs
 
-            append.append(keyword_arg("inputs", search_space_inputs(sweep_inputs, ctx)))
+            space = search_space_inputs(sweep_inputs, ctx).elements
+            taken = {key for key, _ in ctx.finding.facts.get("inputs", ())}
+            clash = [name for name, _ in sweep_inputs if name in taken]
+            if clash:
+                raise FixError(f"the search space and a data input are both named `{clash[0]}`: rename one by hand")
+            inputs = [*inputs, *space]
+        if inputs:
+            append.append(keyword_arg("inputs", cst.Dict(elements=inputs)))
+        outputs = _CommandLine.entries(ctx.finding.facts.get("outputs", ()), output_call, ctx)
+        if outputs:
+            append.append(keyword_arg("outputs", cst.Dict(elements=outputs)))
         func = cst.Name(ctx.need("azure.ai.ml", "command"))
         return rebuild_call(node, func, SRC_PARAMS, mapping, append=append)
 

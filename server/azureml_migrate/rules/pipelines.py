@@ -89,6 +89,7 @@ def _pipeline_data_of(site, expr: ast.expr | None):
 
 
 _DATASETS = ("azureml.core.Dataset", "azureml.data.FileDataset", "azureml.data.TabularDataset",
+             "azureml.data.abstract_dataset.AbstractDataset",  # what Dataset.get_by_name returns
              "azureml.data.dataset_consumption_config.DatasetConsumptionConfig")
 _STORAGE = ("azureml.data.data_reference.DataReference", "azureml.data.datapath.DataPath",
             "azureml.data.azure_storage_datastore.AzureBlobDatastore.path")
