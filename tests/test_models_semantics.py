@@ -167,3 +167,33 @@ def test_aci_deployment_becomes_a_managed_online_deployment(tmp_path):
     # v1: cpu_cores=2, memory_gb=4 -> Microsoft's table -> Standard_DS2_v2, one instance
     assert (deployment.instance_type, deployment.instance_count) == ("Standard_DS2_v2", 1)
     assert record.stdout.strip()  # the scoring URI is printed from the v2 endpoint
+
+
+def test_a_service_name_in_a_variable_becomes_the_endpoint_name():
+    """Samples build the name at run time (`"aci-" + str(uuid.uuid4())[:4]`): the same
+    expression names the endpoint, evaluated once, with a note on region-wide uniqueness."""
+    from tests.support.migration import findings, migrate as migrate_text
+
+    source = (FIXTURES / "models_online_deploy.before.py").read_text().replace(
+        'service = Model.deploy(ws, "sklearn-service",', 'service_name = "aci-" + suffix\nservice = Model.deploy(ws, service_name,'
+    ).replace("ws = Workspace.from_config()", 'suffix = "1a2b"\nws = Workspace.from_config()')
+    (deploy,) = findings(source, "AML613")
+    assert deploy.fix_safety == "unsafe" and "unique in the Azure region" in deploy.message
+    out = migrate_text(source)
+    assert 'service = ManagedOnlineEndpoint(name=service_name, auth_mode="key"' in out
+
+
+@pytest.mark.parametrize("change, why", [
+    (('"sklearn-service", [model]', '"sklearn_service", [model]'), "'sklearn_service' is not a valid endpoint name"),
+    (("[model]", "model_list"), "`models` must be a list written in the call"),
+    (("inference_config, deployment_config", "InferenceConfig(entry_script='s.py'), deployment_config"),
+     "`inference_config` must be an `InferenceConfig(...)` variable made in this file"),
+    (("inference_config, deployment_config, overwrite", "inference_config, None, overwrite"),
+     "`deployment_config` must be an `AciWebservice.deploy_configuration(...)` variable"),
+])
+def test_deployments_left_manual_say_why(change, why):
+    from tests.support.migration import findings
+
+    source = (FIXTURES / "models_online_deploy.before.py").read_text().replace(*change)
+    (deploy,) = findings(source, "AML613")
+    assert deploy.fix_safety is None and why in deploy.message

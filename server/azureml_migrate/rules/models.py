@@ -838,11 +838,16 @@ print(service.scoring_uri)
         site.require(inference)
         site.consume(site.arg(4, "deployment_config"))
         site.require(cfg)
-        ok, name = literal(site.arg(1, "name"))
-        return Check(self.safety, "the scoring script sees the model under AZUREML_MODEL_DIR in the v2 layout "
-                                  "(AML608), and the service moves from ACI to a managed VM SKU", facts={
-            "workspace": ws, "endpoint": name, "model": model, "inference": inference.creator, "aci": cfg.creator,
-            "creates_kind": ACI})
+        name_arg = site.arg(1, "name")
+        ok, name = literal(name_arg)
+        note = ("the scoring script sees the model under AZUREML_MODEL_DIR in the v2 layout (AML608), and the "
+                "service moves from ACI to a managed VM SKU")
+        if not ok:
+            # v1 service names follow the same pattern; v2 wants them unique in the region.
+            note += "; the endpoint name must be unique in the Azure region (v1's service name: in the workspace)"
+        return Check(self.safety, note, facts={
+            "workspace": ws, "endpoint": json.dumps(name) if ok else site.source(name_arg), "model": model,
+            "inference": inference.creator, "aci": cfg.creator, "creates_kind": ACI})
 
     @staticmethod
     def _unsupported(site, models, cfg) -> str | None:
@@ -856,26 +861,32 @@ print(service.scoring_uri)
             if flag in given and not (ok and isinstance(value, bool)):
                 return f"`{flag}` must be a literal"
         if site.assigned_name() is None or not site.alone_on_line():
-            return ""
+            return "only `service = Model.deploy(...)` on its own line is rewritten"
         ws = site.binding(site.arg(0, "workspace"))
+        if ws is None or ws.creator is None:
+            return "cannot tell which workspace this is"
         ok, name = literal(site.arg(1, "name"))
-        if ws is None or ws.creator is None or not ok or not isinstance(name, str) \
-                or not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{2,31}", name):
-            return ""
+        if ok and not isinstance(name, str):
+            return "the service name must be a string: it becomes the endpoint name"
+        if ok and not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9-]{2,31}", name):
+            return (f"{name!r} is not a valid endpoint name (3-32 letters, digits and '-', starting with a letter; "
+                    "unique in the Azure region): choose one")
         if not isinstance(models, (ast.List, ast.Tuple)) or len(models.elts) != 1:
-            return ""
+            return "" if isinstance(models, (ast.List, ast.Tuple)) else "`models` must be a list written in the call"
         model = site.binding(models.elts[0])
         if model is None or model.kind != MODEL or model.creator is None:
-            return ""
+            return "the model must be a variable holding a `Model` got or registered in this file"
         inference = site.binding(site.arg(3, "inference_config"))
         creator = inference.creator if inference is not None else None
         if creator is None or not isinstance(creator.rule, InferenceConfigRule):
-            return ""
+            return "`inference_config` must be an `InferenceConfig(...)` variable made in this file"
         if creator.safety is None:
             return f"the InferenceConfig on line {creator.span.line} is migrated by hand"
-        if cfg is None or cfg.creator is None or not isinstance(cfg.creator.rule, AciDeployConfiguration) \
-                or cfg.creator.safety is None:
-            return ""
+        if cfg is None or cfg.creator is None or not isinstance(cfg.creator.rule, AciDeployConfiguration):
+            return ("`deployment_config` must be an `AciWebservice.deploy_configuration(...)` variable made in this "
+                    "file (without one v1 deployed to ACI with its defaults: write one, or deploy by hand)")
+        if cfg.creator.safety is None:
+            return f"the deployment configuration on line {cfg.creator.span.line} is migrated by hand"
         return None
 
     def fix(self, node, ctx):
@@ -886,7 +897,7 @@ print(service.scoring_uri)
         code_cls = ctx.need(ENTITIES, "CodeConfiguration")
         client = ctx.client()
         service = cst.Module(body=[]).code_for_node(node.targets[0].target)
-        endpoint_args = [f"name={json.dumps(facts['endpoint'])}", 'auth_mode="key"']
+        endpoint_args = [f"name={facts['endpoint']}", 'auth_mode="key"']
         endpoint_args += [f"{p}={aci[p]}" for p in ("description", "tags") if p in aci]
         env = ctx.name_of(inference["environment"])
         code = (
