@@ -278,7 +278,8 @@ ci.wait_for_completion(show_output=True, timeout_in_minutes=10)
 
 
 @pytest.mark.parametrize("use, why", [
-    ("print(cluster.get_status().serialize())", "v2 has no status object: remove the statement"),
+    ("status = cluster.get_status().serialize()", "v2 has no status object: remove the statement"),
+    ("print(cluster.get_status().serialize(), flush=True)", "v2 has no status object: remove the statement"),
     ('ok = cluster.get_status() == "Succeeded"', "compare `ml_client.compute.get(name).provisioning_state`"),
     ("nodes = cluster.list_nodes()", "yields `AmlComputeNodeInfo` objects"),
 ])
@@ -288,3 +289,24 @@ def test_status_guidance(use, why):
     assert status.fix_safety is None and why in status.message
     # it holds back the compute code it depends on, with the reason
     assert "needs a manual migration" in one(source, "AML401").blocked
+
+
+def test_status_progress_line_prints_the_v2_compute(tmp_path):
+    """`print(cluster.get_status().serialize())` after creating a cluster is progress output:
+    unsafe, it prints v2's description of the compute (no node counts)."""
+    source = HEAD + """\
+cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_D2_V2", max_nodes=4)
+cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+cluster.wait_for_completion(show_output=True)
+print(cluster.get_status().serialize())
+"""
+    status = one(source, "AML414")
+    assert status.fix_safety == "unsafe" and "not v1's status with node counts" in status.message
+    out = migrate(source)
+    assert out.endswith("print(ml_client.compute.get(cluster.name))\n")
+    pytest.importorskip("azure.ai.ml")
+    from tests.support.v2_runtime import run_submission_script
+
+    record = run_submission_script(out, tmp_path)
+    assert [c.method for c in record.calls_to("compute")] == ["begin_create_or_update", "get"]
+    assert "cpu-cluster" in record.stdout and "provisioning_state" in record.stdout

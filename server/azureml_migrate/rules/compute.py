@@ -1152,9 +1152,12 @@ class ComputeStatus(Rule):
     progress output: remove it or print those attributes instead.
 
     ## Fix safety
-    No automatic fix: the result's type and content change (v2 reports no node counts),
-    and a `ComputeTarget` variable holds a subclass whose `get_status` differs. Until it
-    is migrated by hand, the compute code around it is not fixed either.
+    Unsafe for the progress line `print(cluster.get_status().serialize())` on a compute
+    variable this file gets or creates: it prints the compute as v2 describes it
+    (`print(ml_client.compute.get(cluster.name))`: provisioning state, size, scale
+    settings), not v1's node counts. Otherwise no automatic fix: the result's type and
+    content change, and a `ComputeTarget` variable holds a subclass whose `get_status`
+    differs. Until it is migrated by hand, the compute code around it is not fixed either.
     """
 
     code = "AML414"
@@ -1170,6 +1173,14 @@ class ComputeStatus(Rule):
             return Check(MANUAL, "`ml_client.compute.list_nodes(name)` yields `AmlComputeNodeInfo` objects "
                                  "(`node_id`, `node_state`, ...), not dicts: migrate the uses by hand")
         parent = _parent(site.stmt, site.node)
+        if isinstance(parent, ast.Attribute) and parent.attr == "serialize" and _is_status_print(site):
+            b, ws = _workspace_of_receiver(site)
+            if b is not None and ws is not None and _makes_entity(b.creator) and not site.node.args \
+                    and not site.node.keywords:
+                site.require(b)
+                return Check(UNSAFE, "prints the compute as v2 describes it (provisioning state, size, scale "
+                                     "settings), not v1's status with node counts",
+                             facts={"workspace": ws, "statement_fix": True, "compute": b})
         if isinstance(parent, ast.Attribute) and parent.attr == "serialize":
             return Check(MANUAL, "v2 has no status object: remove the statement, or print attributes of "
                                  "`ml_client.compute.get(name)` (`provisioning_state`, `provisioning_errors`) and "
@@ -1178,6 +1189,26 @@ class ComputeStatus(Rule):
             return Check(MANUAL, "compare `ml_client.compute.get(name).provisioning_state` instead (v1's AmlCompute "
                                  "status object, unlike the base class's string, has no v2 equivalent)")
         return Check(MANUAL)
+
+
+    def fix(self, node, ctx):
+        # Only the `print(x.get_status().serialize())` statement has a fix (see check).
+        client, compute = ctx.client(), ctx.name_of(ctx.finding.facts["compute"])
+        return node.with_changes(value=cst.parse_expression(f"print({client}.compute.get({compute}.name))"))
+
+
+def _is_status_print(site) -> bool:
+    """The statement is `print(<site>.serialize())` and nothing else."""
+    stmt = site.stmt
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    if not (isinstance(call.func, ast.Name) and call.func.id == "print" and len(call.args) == 1
+            and not call.keywords and site.analyzer.peek("print") is None and not site.analyzer.is_bound("print")):
+        return False
+    inner = call.args[0]
+    return (isinstance(inner, ast.Call) and not inner.args and not inner.keywords
+            and isinstance(inner.func, ast.Attribute) and inner.func.value is site.node)
 
 
 class ComputeUpdate(Rule):
