@@ -283,3 +283,34 @@ async def test_huge_file_gets_one_informative_diagnostic(client: LanguageClient)
     open_doc(client, big)
     diags = await diagnostics(client)
     assert len(diags) == 1 and "larger than" in diags[0].message
+
+
+GET_OR_CREATE = """\
+from azureml.core import Workspace
+from azureml.core.compute import AmlCompute, ComputeTarget
+from azureml.core.compute_target import ComputeTargetException
+
+ws = Workspace.from_config()
+try:
+    cluster = ComputeTarget(workspace=ws, name="cpu-cluster")
+except ComputeTargetException:
+    cfg = AmlCompute.provisioning_configuration(vm_size="STANDARD_DS3_V2", max_nodes=4)
+    cluster = ComputeTarget.create(ws, "cpu-cluster", cfg)
+"""
+
+
+async def test_quick_fix_on_an_except_clause_migrates_its_try(client: LanguageClient):
+    """The squiggle sits on the exception class; its quick fix is the whole get-or-create group."""
+    open_doc(client, GET_OR_CREATE)
+    found = [d for d in await diagnostics(client) if d.code == "AML418"]
+    (d,) = found
+    assert (d.range.start.line, d.range.start.character, d.range.end.character) == (7, 7, 29)
+    actions = await code_actions(client, 7, 12)
+    (quick,) = [a for a in actions if a.kind == types.CodeActionKind.QuickFix and a.title.startswith("Migrate")]
+    fix = await resolved(client, quick)
+    new = apply_edit(GET_OR_CREATE, fix.edit, encoding(client))
+    assert new == fix_all(analyze(GET_OR_CREATE), DEFAULT, unsafe=True)[0]  # the create now waits: unsafe
+    assert "except ResourceNotFoundError:" in new and "cluster = ml_client.compute.get(name=\"cpu-cluster\")" in new
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=7, character=12)))
+    assert "AML418" in hover.contents.value
