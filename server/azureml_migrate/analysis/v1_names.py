@@ -23,6 +23,8 @@ V1_PACKAGES = frozenset(
         "azureml.tensorboard",
     }
 )
+# SDK v1 client modules inside `azureml.automl` (the rest of which is the AutoML runtime).
+V1_MODULES = ("azureml.automl.core.forecasting_parameters",)
 
 # Public spelling of each class, keyed by every module path it can be imported from.
 # The value is what a finding's `symbol` starts with.
@@ -181,7 +183,9 @@ def is_v1(qualified: str) -> bool:
     parts = qualified.split(".")
     if parts[1].startswith("_"):
         return True
-    return ".".join(parts[:2]) in V1_PACKAGES
+    if ".".join(parts[:2]) in V1_PACKAGES:
+        return True
+    return parts[1] == "automl" and any(qualified == m or qualified.startswith(m + ".") for m in V1_MODULES)
 
 
 def canonical(qualified: str) -> str:

@@ -1,9 +1,12 @@
 """AutoML (AML900-AML919): `AutoMLConfig` -> `automl.<task>(...)` plus `set_limits` / `set_training`.
 
-One v1 constructor becomes one factory call and up to three setter calls: the
+One v1 constructor becomes one factory call and up to four setter calls: the
 parameters are sorted into the factory (data, target, metric), the limits (time, trials,
 concurrency) and the training settings (algorithms, ensembles) by the tables below,
 which are checked against the real `AutoMLConfig` and `azure.ai.ml.automl` signatures.
+A forecasting job's `ForecastingParameters` (or time-series keywords) become its
+`set_forecast_settings(...)` call (tables checked against the real `ForecastingParameters`
+and `ForecastingJob.set_forecast_settings`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from ..fixes.lazy import cst
 
 from ..astutil import call_arg, literal
 from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
-from ..analysis.model import Finding
+from ..analysis.model import Binding, Finding
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 from .jobs import compute_keyword, compute_mode
 
@@ -214,8 +217,8 @@ def _settings_problem(site, settings: _Settings) -> str | None:
     name = settings.name
     positional = PARAMS[:len(site.node.args)]
     for key, value in settings.entries.items():
-        if key not in PARAMS:
-            return f"`{key}` in `{name}` is not an `AutoMLConfig` parameter (v1 passed it on through `**kwargs`)"
+        if key not in PARAMS and key not in TS_KEYWORDS:
+            return _not_a_parameter(key, f"`{name}`")
         if key in positional or key in site.keywords():
             return f"`{key}` is given both in `{name}` and as an argument (a TypeError in v1)"
         if any(isinstance(n, _RUNS_CODE) for n in ast.walk(value)):
@@ -242,6 +245,12 @@ def _settings_problem(site, settings: _Settings) -> str | None:
                 if changed:
                     return f"`{changed.pop()}` changes between `{name}` and the `AutoMLConfig` call"
     return None
+
+
+def _not_a_parameter(key: str, where: str) -> str:
+    if key in _TS_RENAMED:
+        return f"`{key}` in {where} is v1's old name of `{_TS_RENAMED[key]}`: rename it first"
+    return f"`{key}` in {where} is not an `AutoMLConfig` parameter (v1 passed it on through `**kwargs`)"
 
 
 def _settings_source(site, stmt: ast.stmt) -> str:
@@ -286,6 +295,190 @@ def _merged_call(call, settings_src: str):
     return call.with_changes(whitespace_before_args=opening, args=rebuilt)
 
 
+# -- forecasting ---------------------------------------------------------------------------
+FORECASTING_PARAMETERS = "azureml.automl.core.forecasting_parameters.ForecastingParameters"
+# The real positional order of ForecastingParameters.__init__ (checked by tests/test_catalog.py).
+FP_PARAMS = (
+    "time_column_name", "forecast_horizon", "time_series_id_column_names", "group_column_names", "target_lags",
+    "feature_lags", "target_rolling_window_size", "holiday_country", "seasonality", "country_or_region_for_holidays",
+    "use_stl", "short_series_handling", "short_series_handling_configuration", "freq", "target_aggregation_function",
+    "cv_step_size", "features_unknown_at_forecast_time", "validate_parameters",
+)
+# v1 ForecastingParameters parameter -> keyword of `job.set_forecast_settings(...)`.
+FORECAST = {
+    "time_column_name": "time_column_name",
+    "forecast_horizon": "forecast_horizon",
+    "time_series_id_column_names": "time_series_id_column_names",
+    "target_lags": "target_lags",
+    "feature_lags": "feature_lags",
+    "target_rolling_window_size": "target_rolling_window_size",
+    "holiday_country": "country_or_region_for_holidays",
+    "seasonality": "seasonality",
+    "country_or_region_for_holidays": "country_or_region_for_holidays",
+    "use_stl": "use_stl",
+    "short_series_handling_configuration": "short_series_handling_config",
+    "freq": "frequency",
+    "target_aggregation_function": "target_aggregate_function",
+    "cv_step_size": "cv_step_size",
+    "features_unknown_at_forecast_time": "features_unknown_at_forecast_time",
+}
+# v1 defaults that v2 leaves to the service (its `None`s are ignored): written out.
+FORECAST_DEFAULTS = {"forecast_horizon": "1", "seasonality": '"auto"', "short_series_handling_configuration": '"auto"'}
+# Parameters where v1 gave None a meaning.
+NONE_MEANS = {"seasonality": "non-seasonal (1)", "short_series_handling_configuration": "leave short series as they are"}
+FORECAST_UNSUPPORTED = {
+    "group_column_names": "`group_column_names` has no v2 equivalent",
+    "short_series_handling": "`short_series_handling` other than True switched short-series handling off; "
+                             "v2 ignores `short_series_handling_config=None`: set it by hand",
+}
+# Time-series settings v1 also took as `AutoMLConfig` keywords (through `**kwargs`, when no
+# `forecasting_parameters` is given): the ForecastingParameters names it read from them.
+# (`target_aggregation_function` is not one of them: v1 ignored it there.)
+TS_KEYWORDS = tuple(p for p in FP_PARAMS if p not in ("target_aggregation_function", "validate_parameters"))
+_TS_RENAMED = {"max_horizon": "forecast_horizon", "grain_column_names": "time_series_id_column_names",
+               "country_or_region": "country_or_region_for_holidays", "country": "country_or_region_for_holidays"}
+
+
+def _forecast_settings(site, pairs: list[tuple[str, ast.expr]]) -> tuple[list[tuple[str, str]], list[str]] | str:
+    """The `set_forecast_settings` keywords (v2 name, value source) for v1's forecasting
+    parameters and the reasons the fix is unsafe; or why they cannot be converted."""
+    names = [p for p, _ in pairs]
+    if "time_column_name" not in names:
+        return "v1 requires `time_column_name`"
+    if "holiday_country" in names and "country_or_region_for_holidays" in names:
+        return "both `holiday_country` and `country_or_region_for_holidays` are given (v1 used the second)"
+    out: list[tuple[str, str]] = []
+    unsafe: list[str] = []
+    for p, expr in pairs:
+        ok, value = literal(expr)
+        if p in FORECAST_UNSUPPORTED:
+            if p == "short_series_handling" and ok and value is True:
+                continue  # v1's default
+            return FORECAST_UNSUPPORTED[p]
+        if p == "validate_parameters":
+            continue  # v1 validated the parameters again at submission whatever it said
+        if p in NONE_MEANS:
+            # v1 gave None a meaning; v2's `set_forecast_settings` ignores None (the service default).
+            if ok and value is None:
+                return f"v1's `{p}=None` meant {NONE_MEANS[p]}, which v2 ignores: set it by hand"
+            if not ok:
+                unsafe.append(f"`{p}`: v1's None meant {NONE_MEANS[p]}, v2 ignores None; "
+                              f"check `{site.source(expr)}` never holds None")
+        if p == "forecast_horizon" and ok and not (value == "auto" or (
+                isinstance(value, int) and not isinstance(value, bool) and value >= 1)):
+            return "`forecast_horizon` must be a whole number of periods or 'auto'"
+        if p == "cv_step_size":
+            if ok and (value is None or value == "auto"):
+                continue  # v2 has no 'auto': left unset, AutoML picks the step as v1's 'auto' did
+            if not ok:
+                unsafe.append(f"`cv_step_size`: v2 takes a number only; drop it if `{site.source(expr)}` holds 'auto'")
+            elif isinstance(value, bool) or not isinstance(value, int):
+                return "`cv_step_size` must be a whole number or 'auto'"
+        out.append((FORECAST[p], _value_source(site, expr)))
+    for p, default in FORECAST_DEFAULTS.items():
+        if p not in names:
+            out.append((FORECAST[p], default))
+    return out, unsafe
+
+
+def _value_source(site, expr: ast.expr) -> str:
+    """A value's source for a keyword of its own line in the setter call: lines after the
+    first keep their indentation relative to each other (the setter's block adds its own)."""
+    lines = site.source(expr).replace("\r\n", "\n").split("\n")
+    strings = any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno for n in ast.walk(expr))
+    if len(lines) == 1 or strings:  # a line break inside a string is part of its value
+        return "\n".join(lines)
+    rest = [line for line in lines[1:] if line.strip()]
+    cut = min(len(line) - len(line.lstrip()) for line in rest)
+    return "\n".join([lines[0], *("    " + line[cut:] if line.strip() else "" for line in lines[1:])])
+
+
+def _moved_values_problem(site, exprs: list[ast.expr], between: list[ast.stmt]) -> str | None:
+    """Why values cannot be evaluated just after the `AutoMLConfig` statement instead of
+    where v1 evaluated them (`between`: the statements in between, the call's excluded)."""
+    target = site.assigned_name()
+    for expr in exprs:
+        text = site.source(expr)
+        if any(isinstance(n, _RUNS_CODE) for n in ast.walk(expr)):
+            return f"`{text}` runs code (a call); it would run after the job is created"
+        used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        for name in sorted(used):
+            entry = site.analyzer.peek(name)
+            if getattr(entry, "qualified", None) or isinstance(entry, Binding):
+                return f"`{text}` uses SDK v1 (`{name}`)"
+        if target in used:
+            return f"`{text}` reads `{target}`, which the job replaces"
+        if between and not all(isinstance(n, _PLAIN) for n in ast.walk(expr)):
+            return (f"`{text}` is read from an object that may change before the `AutoMLConfig` call; "
+                    "move the `ForecastingParameters` next to it")
+        for stmt in between:
+            for n in ast.walk(stmt):
+                changed = used.intersection(_names_bound(n))
+                if changed:
+                    return f"`{changed.pop()}` changes between the `ForecastingParameters` and the `AutoMLConfig` call"
+    return None
+
+
+def _fp_pairs(call: ast.Call) -> list[tuple[str, ast.expr]] | str:
+    """A `ForecastingParameters(...)` call's arguments by v1 parameter, or why they cannot be mapped."""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return "arguments passed with * or ** cannot be mapped"
+    if len(call.args) > len(FP_PARAMS):
+        return "too many positional arguments"
+    unknown = [k.arg for k in call.keywords if k.arg not in FP_PARAMS]
+    if unknown:
+        return f"`{unknown[0]}` is not a public `ForecastingParameters` parameter"
+    pairs = [*zip(FP_PARAMS, call.args), *((k.arg, k.value) for k in call.keywords)]  # in the order written
+    if len({p for p, _ in pairs}) < len(pairs):
+        return "a parameter is given twice (a TypeError in v1)"
+    return pairs
+
+
+def _forecasting(site, given: dict[str, ast.expr], direct: dict[str, ast.expr]) -> dict | str:
+    """Where a forecasting job's settings come from, checked: `forecasting_parameters`
+    (a variable made just before, or written inline) or time-series keywords."""
+    expr = given.get("forecasting_parameters")
+    if expr is None and not direct:
+        return "v1 requires `forecasting_parameters=ForecastingParameters(time_column_name=..., ...)`"
+    if expr is None:
+        settings = _forecast_settings(site, list(direct.items()))
+        if isinstance(settings, str):
+            return f"time-series keywords: {settings}"
+        problem = _moved_values_problem(site, list(direct.values()), [])
+        return problem or {"forecast": settings[0], "unsafe": settings[1]}
+    if direct:
+        return (f"v1 ignored {', '.join(f'`{k}`' for k in direct)} because `forecasting_parameters` is given; "
+                "remove them")
+    inline = site.inline(expr)
+    b = site.binding(expr)
+    fp = inline if inline is not None else (b.creator if b is not None else None)
+    if fp is None or not isinstance(fp.rule, ForecastingParametersRule):
+        return ("`forecasting_parameters` must be a `ForecastingParameters(...)` made in this file; its settings go to "
+                "`job.set_forecast_settings(...)` (`freq` -> `frequency`, `target_aggregation_function` -> "
+                "`target_aggregate_function`, `short_series_handling_configuration` -> `short_series_handling_config`)")
+    where = "" if inline is not None else f" (line {fp.stmt.lineno})"
+    pairs = _fp_pairs(fp.node)
+    settings = pairs if isinstance(pairs, str) else _forecast_settings(site, pairs)
+    if isinstance(settings, str):
+        return f"`ForecastingParameters`{where}: {settings}"
+    between: list[ast.stmt] = []
+    if inline is None:
+        # The statement goes and its values are read after the `AutoMLConfig` call instead.
+        blocks = site.analyzer.block_of
+        block, index = blocks.get(id(fp.stmt), (None, -1))
+        here, at = blocks.get(id(site.stmt), (None, -1))
+        if block is None or block is not here or index >= at:
+            return f"`{b.name}` must be made earlier in the same block as the `AutoMLConfig` call"
+        if not (isinstance(fp.stmt, (ast.Assign, ast.AnnAssign)) and fp.stmt.value is fp.node) \
+                or id(fp.stmt) in site.analyzer.shared_line_stmts:
+            return f"only `{b.name} = ForecastingParameters(...)` on its own line is moved into the job"
+        between = block[index + 1:at]
+    problem = _moved_values_problem(site, [e for _, e in pairs], between)
+    if problem:
+        return f"`ForecastingParameters`{where}: {problem}"
+    return {"forecast": settings[0], "unsafe": settings[1], "forecasting_parameters": fp, "inline": inline is not None}
+
+
 class AutoMLConfigRule(Rule):
     """An AutoML run configuration.
 
@@ -318,6 +511,14 @@ class AutoMLConfigRule(Rule):
     writes them out. `debug_log`, `verbosity` and `enforce_time_on_windows` only affected
     local logging and are dropped. `X`/`y` arrays, `spark_context`, `path` and the other
     local-run parameters have no v2 equivalent.
+    Forecasting (`task="forecasting"`) -> `automl.forecasting(...)` plus
+    `job.set_forecast_settings(...)` (see AML904 for the renames), written just after the
+    factory call. The settings come from `forecasting_parameters=ForecastingParameters(...)`
+    (inline, or a variable made just before, whose statement the same fix removes) or from
+    the time-series keywords v1 also took on `AutoMLConfig` (`time_column_name`,
+    `forecast_horizon`, `freq`, ...; directly or in the settings dict). Without
+    validation data or `n_cross_validations`, v1 cross-validated forecasts with
+    `n_cross_validations="auto"`: the fix writes it out.
     Settings passed as `**automl_settings` are mapped like keywords when the dict is a
     `{...}` literal with string keys, assigned in the same block before the call and read
     by nothing else: its entries become the call's keywords and the dict's assignment is
@@ -331,13 +532,19 @@ class AutoMLConfigRule(Rule):
     `Dataset.get_by_name(ws, name=..., version=<number>)`. Unsafe for implicit or
     explicit `'latest'` data (v2's `@latest` label is the newest version, v1's the
     highest number) or a compute in a variable that may not hold a name. Manual for
-    `FeaturizationConfig` and `ForecastingParameters` objects, other tasks, other data and
-    local-run parameters. For `**settings`, manual (with the reason) when the dict is built
+    `FeaturizationConfig` objects, other tasks, other data, local-run parameters and
+    keywords v1 passed on through `**kwargs` (they would reach the v2 job unknown).
+    Forecasting: see AML904 for when the `ForecastingParameters` move (the same conditions
+    apply to time-series keywords, read after the job is created); manual when both
+    `forecasting_parameters` and time-series keywords are given (v1 ignored the keywords),
+    without `time_column_name`, for v1's old keyword names (`max_horizon`,
+    `grain_column_names`, ...) and for forecasting settings on another task (v1 ignored
+    them). For `**settings`, manual (with the reason) when the dict is built
     by a call or `dict(...)`, is used anywhere else (another config, `settings[...] = ...`,
-    `.update`), is assigned elsewhere, repeats a keyword of the call, has a key that is not
-    an `AutoMLConfig` parameter, or has a value that calls code, uses SDK v1 (other than a
-    dataset or compute variable as the whole value) or could change between the dict and
-    the call; and for `*args` or several `**` dicts.
+    `.update`), is assigned elsewhere, repeats a keyword of the call, has a key that is
+    neither an `AutoMLConfig` parameter nor a time-series keyword, or has a value that
+    calls code, uses SDK v1 (other than a dataset or compute variable as the whole value)
+    or could change between the dict and the call; and for `*args` or several `**` dicts.
     """
 
     code = "AML900"
@@ -396,6 +603,11 @@ automl_config.set_training(
 """
 
     def check(self, site):
+        fp_expr = site.arg(PARAMS.index("forecasting_parameters"), "forecasting_parameters")
+        fp_binding = site.binding(fp_expr)
+        if fp_binding is not None and fp_binding.kind == FORECASTING_PARAMETERS:
+            # Read here only (its settings move into this job, or both stay v1): not an escape.
+            site.consume(fp_expr)
         settings = None
         if site.has_star_args():
             settings = _settings_dict(site)
@@ -410,12 +622,15 @@ automl_config.set_training(
                 return Check(MANUAL, problem)
             given.update(settings.entries)
         notes: list[str] = []
+        unknown = [k for k in site.keywords() if k not in PARAMS and k not in TS_KEYWORDS]
+        if unknown:
+            return Check(MANUAL, _not_a_parameter(unknown[0], "the call"))
         manual = [p for p in given if p in UNSUPPORTED]
         if manual:
             return Check(MANUAL, f"{', '.join(f'`{p}`' for p in manual)}: no v2 equivalent (v2 AutoML takes MLTable inputs)")
-        if "forecasting_parameters" in given:
-            return Check(MANUAL, "`forecasting_parameters` -> `job.set_forecast_settings(...)` (`freq` -> `frequency`, "
-                                 "`target_aggregation_function` -> `target_aggregate_function`) by hand")
+        # Time-series keywords (v1 read them when no `forecasting_parameters` was given).
+        direct = {k.arg: k.value for k in site.node.keywords if k.arg in TS_KEYWORDS}
+        direct.update((p, given.pop(p)) for p in [p for p in given if p in TS_KEYWORDS])  # from the dict
         ok, task = literal(given.get("task"))
         if not ok or task not in TASKS:
             return Check(MANUAL, "only a literal task 'classification', 'regression' or 'forecasting' is rewritten; "
@@ -427,6 +642,15 @@ automl_config.set_training(
         for a, b in (("blocked_models", "blacklist_models"), ("allowed_models", "whitelist_models")):
             if a in given and b in given:
                 return Check(MANUAL, f"both `{a}` and `{b}` are given")
+        forecast: dict = {}
+        if task == "forecasting":
+            found = _forecasting(site, given, direct)
+            if isinstance(found, str):
+                return Check(MANUAL, found)
+            forecast = found
+        elif "forecasting_parameters" in given or direct:
+            return Check(MANUAL, "`forecasting_parameters` and time-series settings are for task 'forecasting' "
+                                 "(v1 ignored them)")
         safety = SAFE
         facts: dict = {"task": task, "data": {}, "minutes": None}
         for p in DATA:
@@ -460,6 +684,20 @@ automl_config.set_training(
         dropped = [p for p in given if p in DROPPED]
         if dropped:
             notes.append(f"{', '.join(f'`{p}`' for p in dropped)} only affected local logging and are dropped")
+        if forecast:
+            facts["forecast"] = forecast["forecast"]
+            # v1 cross-validated forecasts by default ("auto" folds) when given no validation data.
+            facts["cv_auto"] = "validation_data" not in given and "n_cross_validations" not in given
+            if forecast["unsafe"]:
+                safety = UNSAFE
+                notes.extend(forecast["unsafe"])
+            fp = forecast.get("forecasting_parameters")
+            if fp is not None:
+                facts["forecasting_parameters"] = fp
+                if forecast["inline"]:
+                    site.absorb(fp)
+                else:
+                    site.require(fp_binding)
         if settings is not None:
             facts["settings"] = _settings_source(site, settings.stmt)
             facts["settings_finding"] = self._settings_finding(site, settings)
@@ -506,12 +744,13 @@ automl_config.set_training(
         def compute(arg):
             return compute_keyword(arg, facts["compute"])
 
-        mapping: dict = {p: None for p in PARAMS}
+        mapping: dict = {p: None for p in (*PARAMS, *TS_KEYWORDS)}
         mapping.update(FACTORY)
         mapping.update({p: data(p) for p in DATA})
         mapping["compute_target"] = compute
-        append = [keyword_arg(FACTORY[p], cst.parse_expression(v)) for p, (v, table) in V1_DEFAULTS.items()
-                  if table is FACTORY and p not in given]
+        append = [keyword_arg("n_cross_validations", cst.parse_expression('"auto"'))] if facts.get("cv_auto") else []
+        append += [keyword_arg(FACTORY[p], cst.parse_expression(v)) for p, (v, table) in V1_DEFAULTS.items()
+                   if table is FACTORY and p not in given]
         automl = ctx.need("azure.ai.ml", "automl")
         factory = rebuild_call(call, cst.parse_expression(f"{automl}.{facts['task']}"), PARAMS, mapping, append=append)
 
@@ -529,12 +768,14 @@ automl_config.set_training(
                 return None
             head = f"{mod.code_for_node(target)}.{method}("
             indent = " " * ctx.finding.stmt.col_offset
-            if len(indent) + len(head) + sum(len(k) + 2 for k in kwargs) > 100:
+            if len(indent) + len(head) + sum(len(k) + 2 for k in kwargs) > 100 or any("\n" in k for k in kwargs):
                 # One keyword per line; libcst adds the block's indentation to each line.
                 return cst.parse_statement(head + "\n" + "".join(f"    {k},\n" for k in kwargs) + ")\n")
             return cst.parse_statement(f"{head}{', '.join(kwargs)})\n")
 
         statements = [assignment_line(node, factory)]
+        if facts.get("forecast"):
+            statements.append(setter("set_forecast_settings", {}, [f"{k}={v}" for k, v in facts["forecast"]]))
         for method, table in (("set_limits", LIMITS), ("set_training", TRAINING)):
             stmt = setter(method, table, [])
             if stmt is not None:
@@ -615,25 +856,129 @@ class FeaturizationConfigRule(Rule):
 class ForecastingParametersRule(Rule):
     """Forecasting settings for AutoML.
 
+    ## Why
+    In SDK v2 the forecasting settings belong to the `automl.forecasting(...)` job and are
+    set with `job.set_forecast_settings(...)`; `ForecastingParameters` is SDK v1.
+
     ## Migration
-    `job.set_forecast_settings(...)` on the `automl.forecasting(...)` job; renames:
+    `job.set_forecast_settings(...)` on the `automl.forecasting(...)` job (AML900); renames:
     `freq` -> `frequency`, `target_aggregation_function` -> `target_aggregate_function`,
     `short_series_handling_configuration` -> `short_series_handling_config`,
-    `holiday_country` -> `country_or_region_for_holidays`; the others keep their names;
-    `group_column_names`, `short_series_handling` and `validate_parameters` have no v2
+    `holiday_country` -> `country_or_region_for_holidays`; the others keep their names.
+    v1's defaults `forecast_horizon=1`, `seasonality="auto"` and
+    `short_series_handling_configuration="auto"` are written out (v2 leaves them to the
+    service); `cv_step_size="auto"` is dropped (v2 takes a number only; unset, AutoML picks
+    the step as v1's `"auto"` did). `validate_parameters` is dropped (v1 validated again at
+    submission). `group_column_names` and `short_series_handling=False` have no v2
     equivalent.
 
     ## Fix safety
-    No automatic fix.
+    Only with the `AutoMLConfig(task="forecasting", forecasting_parameters=...)` that uses
+    it (AML900): the statement goes and its settings move into the job's
+    `set_forecast_settings(...)` call, read just after the job is created. That needs
+    `name = ForecastingParameters(...)` on its own line, earlier in the same block as the
+    configuration and used by it alone, with values that call nothing, use no v1 object and
+    do not change in between (only names and literals when statements come in between).
+    `seasonality` or `short_series_handling_configuration` held in a variable make the fix
+    unsafe (v1 gave None a meaning, v2 ignores None), as does a `cv_step_size` variable
+    (v2 has no `"auto"`); a literal None there stays manual.
     """
 
     code = "AML904"
     name = "forecasting-parameters"
-    symbols = ("azureml.automl.core.forecasting_parameters.ForecastingParameters",)
+    symbols = (FORECASTING_PARAMETERS,)
     message = "`ForecastingParameters` is SDK v1; call `job.set_forecast_settings(...)` on the v2 forecasting job"
     v2 = "job.set_forecast_settings(time_column_name=..., forecast_horizon=..., frequency=...)"
     url = URL
-    safety = MANUAL
+    safety = MANUAL  # made safe by its own plan when the AutoMLConfig that uses it migrates
+    statement_fix = True
+    creates = BindingSpec(FORECASTING_PARAMETERS, mode="delete")
+    params = FP_PARAMS
+    before = """\
+from azureml.automl.core.forecasting_parameters import ForecastingParameters
+from azureml.core import Dataset, Workspace
+from azureml.train.automl import AutoMLConfig
+
+ws = Workspace.from_config()
+train = Dataset.get_by_name(ws, name="energy-demand", version=2)
+forecasting_parameters = ForecastingParameters(
+    time_column_name="timeStamp",
+    forecast_horizon=48,
+    freq="H",
+    cv_step_size="auto",
+)
+automl_config = AutoMLConfig(
+    task="forecasting",
+    primary_metric="normalized_root_mean_squared_error",
+    training_data=train,
+    label_column_name="demand",
+    compute_target="cpu-cluster",
+    experiment_timeout_hours=0.3,
+    forecasting_parameters=forecasting_parameters,
+)
+"""
+    after = """\
+from azure.ai.ml import Input, MLClient, automl
+from azure.identity import DefaultAzureCredential
+
+ml_client = MLClient.from_config(DefaultAzureCredential())
+train = ml_client.data.get(name="energy-demand", version="2")
+automl_config = automl.forecasting(
+    primary_metric="normalized_root_mean_squared_error",
+    training_data=Input(type="mltable", path="azureml:energy-demand:2"),
+    target_column_name="demand",
+    compute="cpu-cluster",
+    n_cross_validations="auto",
+    enable_model_explainability=True,
+)
+automl_config.set_forecast_settings(
+    time_column_name="timeStamp",
+    forecast_horizon=48,
+    frequency="H",
+    seasonality="auto",
+    short_series_handling_config="auto",
+)
+automl_config.set_limits(
+    timeout_minutes=18,
+    max_concurrent_trials=1,
+    max_cores_per_trial=1,
+    enable_early_termination=True,
+)
+automl_config.set_training(enable_vote_ensemble=True)
+"""
+
+    def check(self, site):
+        facts = {"sole": site.sole()}
+        pairs = _fp_pairs(site.node)
+        settings = pairs if isinstance(pairs, str) else _forecast_settings(site, pairs)
+        if isinstance(settings, str):
+            facts["problem"] = settings
+            return Check(MANUAL, settings, facts=facts)
+        return Check(MANUAL, facts=facts)
+
+    def plan(self, finding, users, analysis) -> None:
+        """Safe when the one AutoMLConfig that uses it migrates (its settings move there)."""
+        if finding.facts.get("problem") is not None:
+            return
+        configs = [u for u in users if isinstance(u.rule, AutoMLConfigRule)]
+        if len(users) == 1 and configs and configs[0].facts.get("forecasting_parameters") is finding \
+                and configs[0].safety is not None:
+            finding.safety = SAFE  # removed: its settings move into `job.set_forecast_settings(...)`
+            return
+        name = finding.creates.name
+        if len(users) == 1 and configs:
+            note = (f"its settings move into the job of the `AutoMLConfig` on line {configs[0].span.line}, "
+                    "which needs a manual migration")
+        elif users:
+            lines = ", ".join(str(line) for line in sorted({u.span.line for u in users}))
+            note = (f"`{name}` is used on lines {lines}; it moves into a job only when one `AutoMLConfig` "
+                    "alone uses it")
+        else:
+            note = "pass it as `forecasting_parameters=` to an `AutoMLConfig(task=\"forecasting\", ...)` in this file"
+        finding.message += f" ({note})"
+
+    def fix(self, node, ctx):
+        return remove_statement(ctx)
 
 
 class AutoMLStepRule(Rule):
