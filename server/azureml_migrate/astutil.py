@@ -10,6 +10,14 @@ def literal(expr: ast.expr | None) -> tuple[bool, Any]:
     """(True, value) when `expr` is a literal (constants and containers of them)."""
     if expr is None:
         return False, None
+    # The two common cases answered without `ast.literal_eval`, which defines its helper
+    # functions on every call and reports a non-literal by raising: checks ask this of
+    # most arguments they look at. (literal_eval gives the same answers for both.)
+    kind = type(expr)
+    if kind is ast.Constant:
+        return True, expr.value
+    if kind is ast.Name or kind is ast.Attribute:
+        return False, None
     try:
         return True, ast.literal_eval(expr)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

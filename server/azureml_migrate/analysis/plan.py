@@ -183,11 +183,19 @@ def plan_region(analysis: Analysis, findings: list[Finding], bindings: list[Bind
     reasons: dict[Finding, str | None] = {g: _why_not(g, escapes) for g in findings}
     starts = [f for f in findings if f.absorbed_by is None and f.rule.on != "import"]
     closures = _closures(starts, requires)
+    first_blocker: dict[int, Finding | None] = {}  # per closure (its members share one list)
     for f in starts:
         f.closure = closure = closures[f]
         if f.safety is None:
             continue
-        blocker = f if reasons[f] is not None else next((g for g in closure if reasons[g]), None)
+        if reasons[f] is not None:
+            blocker = f
+        else:
+            key = id(closure)
+            if key in first_blocker:
+                blocker = first_blocker[key]
+            else:
+                blocker = first_blocker[key] = next((g for g in closure if reasons[g]), None)
         if blocker is not None:
             where = "" if blocker is f else f" (line {blocker.span.line}: `{blocker.symbol}`)"
             f.blocked = f"{reasons[blocker]}{where}"
@@ -200,57 +208,61 @@ def _closures(starts: list[Finding], requires: dict[int, list[Finding]]) -> dict
     creator), so the closure is computed once per strongly connected component (Tarjan,
     iteratively) and shared by its members.
     """
-    index: dict[Finding, int] = {}
-    low: dict[Finding, int] = {}
+    index: dict[Finding, int] = {}  # finding -> its number in visiting order
+    low: list[int] = []  # number -> the lowest number it reaches on the stack
     on_stack: set[Finding] = set()
     stack: list[Finding] = []
     comp_of: dict[Finding, int] = {}
     reach: list[dict[Finding, None]] = []
     no_successors: tuple[Finding, ...] = ()
+    successors_of = requires.get
     for root in starts:
         if root in index:
             continue
-        index[root] = low[root] = len(index)
+        index[root] = len(low)
+        low.append(len(low))
         stack.append(root)
         on_stack.add(root)
-        work = [(root, iter(requires.get(id(root), no_successors)))]
+        # (finding, its number, its successors not visited yet)
+        work = [(root, index[root], iter(successors_of(id(root), no_successors)))]
         while work:
-            v, successors = work[-1]
-            descended = False
+            v, vi, successors = work[-1]
             for w in successors:
-                if w not in index:
-                    index[w] = low[w] = len(index)
+                wi = index.get(w)
+                if wi is None:  # descend
+                    index[w] = wi = len(low)
+                    low.append(wi)
                     stack.append(w)
                     on_stack.add(w)
-                    work.append((w, iter(requires.get(id(w), no_successors))))
-                    descended = True
+                    work.append((w, wi, iter(successors_of(id(w), no_successors))))
                     break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[v])
-            if low[v] == index[v]:
-                members: dict[Finding, None] = {}
-                component: list[Finding] = []
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    comp_of[w] = len(reach)
-                    component.append(w)
-                    members[w] = None
-                    if w is v:
-                        break
-                # Components come out successors first, so their reach is already known.
-                for w in component:
-                    for succ in requires.get(id(w), no_successors):
-                        c = comp_of[succ]
-                        if c != len(reach):
-                            members.update(reach[c])
-                reach.append(members)
+                if wi < low[vi] and w in on_stack:
+                    low[vi] = wi
+            else:  # every successor done
+                work.pop()
+                if work:
+                    pi = work[-1][1]
+                    if low[vi] < low[pi]:
+                        low[pi] = low[vi]
+                if low[vi] == vi:
+                    c = len(reach)
+                    members: dict[Finding, None] = {}
+                    component: list[Finding] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        comp_of[w] = c
+                        component.append(w)
+                        members[w] = None
+                        if w is v:
+                            break
+                    # Components come out successors first, so their reach is already known.
+                    for w in component:
+                        for succ in successors_of(id(w), no_successors):
+                            sc = comp_of[succ]
+                            if sc != c:
+                                members.update(reach[sc])
+                    reach.append(members)
     ordered: dict[int, list[Finding]] = {}
     out: dict[Finding, list[Finding]] = {}
     for f in starts:

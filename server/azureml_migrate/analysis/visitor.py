@@ -14,6 +14,7 @@ after an edit only the statements it touched are walked again (see incremental.p
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -30,27 +31,46 @@ class ImportRef:
     qualified: str  # what the local name refers to, e.g. "azureml.core.Workspace"
 
 
-@dataclass(frozen=True)
+# Sym and Obj are made for most names and attributes the walk reads: plain classes with
+# slots cost a quarter of what frozen dataclasses do to create. Never changed once made,
+# and never compared (only their fields are).
 class Sym:
     """A v1 module, class or function reached by name."""
 
-    qualified: str
+    __slots__ = ("qualified",)
+
+    def __init__(self, qualified: str) -> None:
+        self.qualified = qualified
+
+    def __repr__(self) -> str:
+        return f"Sym({self.qualified!r})"
 
 
-@dataclass(frozen=True)
 class Obj:
     """A v1 object: held by a binding or produced inline by a call (`Run.get_context()`)."""
 
-    kind: str
-    origin: str | None
-    binding: Binding | None = None
-    finding: Finding | None = None
-    path: tuple[str, ...] = ()
+    __slots__ = ("kind", "origin", "binding", "finding", "path")
+
+    def __init__(self, kind: str, origin: str | None, binding: Binding | None = None, finding: Finding | None = None,
+                 path: tuple[str, ...] = ()) -> None:
+        self.kind = kind
+        self.origin = origin
+        self.binding = binding
+        self.finding = finding
+        self.path = path
+
+    def __repr__(self) -> str:
+        return f"Obj({self.kind!r}, {self.origin!r}, {self.binding!r}, {self.finding!r}, {self.path!r})"
 
     @property
     def member_symbol(self) -> str:
         return ".".join((self.kind, *self.path))
 
+
+# The walk asks about the same few dotted names over and over (every use of an imported
+# class or of its members); the answers depend on the name alone.
+_is_v1 = functools.lru_cache(maxsize=4096)(v1_names.is_v1)
+_canonical = functools.lru_cache(maxsize=4096)(v1_names.canonical)
 
 Value = Union[Sym, Obj, None]
 Entry = Union[ImportRef, Binding, None]
@@ -78,6 +98,8 @@ class Scope:
         entries = self.history.get(name)
         if not entries:
             return None
+        if len(entries) == 1:  # the usual case (an entry always equals itself)
+            return entries[0]
         first, last = entries[0], entries[-1]
         if all(e == first for e in entries):
             return first
@@ -206,6 +228,9 @@ class _BlockView:
 
 class Site:
     """What a rule's `check` sees: the matched node, its receiver and helpers."""
+
+    __slots__ = ("analyzer", "node", "stmt", "receiver", "requires", "requires_findings", "consumes", "absorbed",
+                 "handler", "symbol")
 
     def __init__(self, analyzer: Analyzer, node: ast.AST, stmt: ast.stmt, receiver: Obj | None) -> None:
         self.analyzer = analyzer
@@ -614,7 +639,7 @@ class Analyzer:
             return None
         entry = self.peek(expr.id)
         if isinstance(entry, ImportRef):
-            return v1_names.canonical(".".join([entry.qualified, *attrs]))
+            return _canonical(".".join([entry.qualified, *attrs]))
         if entry is None and not attrs and not self.is_bound(expr.id):
             return f"builtins.{expr.id}"
         return None
@@ -644,7 +669,7 @@ class Analyzer:
             else:
                 local = target = alias.name.split(".")[0]
             self.assign_name(local, ImportRef(target) if alias.name.startswith("azureml") else None)
-            if v1_names.is_v1(alias.name):
+            if _is_v1(alias.name):
                 self.add_import_finding(alias, alias.name, local)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
@@ -657,14 +682,14 @@ class Analyzer:
                 if tracked:
                     for name in v1_names.STAR_EXPORTS.get(module, ()):
                         self.assign_name(name, ImportRef(f"{module}.{name}"))
-                    if v1_names.is_v1(module):
+                    if _is_v1(module):
                         self.add_import_finding(alias, module + ".*", "*")
                 continue
             local = alias.asname or alias.name
             if tracked:
-                qualified = v1_names.canonical(f"{module}.{alias.name}")
+                qualified = _canonical(f"{module}.{alias.name}")
                 self.assign_name(local, ImportRef(qualified))
-                if v1_names.is_v1(qualified):
+                if _is_v1(qualified):
                     self.add_import_finding(alias, qualified, local)
             else:
                 self.assign_name(local, None)
@@ -782,7 +807,7 @@ class Analyzer:
             symbol = f"{base.member_symbol}.{target.attr}"
             rule = registry.match("assign", symbol, base.origin)
             self.add_finding(rule or registry.GENERIC, symbol, stmt, stmt, receiver=base)
-        elif isinstance(base, Sym) and v1_names.is_v1(base.qualified):
+        elif isinstance(base, Sym) and _is_v1(base.qualified):
             self.add_finding(registry.GENERIC, f"{base.qualified}.{target.attr}", stmt, stmt, receiver=None)
 
     # -- expressions ----------------------------------------------------------------
@@ -858,7 +883,7 @@ class Analyzer:
         if isinstance(entry, ImportRef):
             q = entry.qualified
             seg.import_refs.append((node.id, self.span(node), id(self.stmt)))
-            if v1_names.is_v1(q):
+            if _is_v1(q):
                 seg.occurrences.append(Occurrence(node, q, self.occurrence_lines))
             return Sym(q)
         if isinstance(entry, Binding):
@@ -871,8 +896,8 @@ class Analyzer:
     def visit_attribute(self, node: ast.Attribute, role: str) -> Value:
         base = self.visit(node.value, role="chain")
         if isinstance(base, Sym):
-            q = v1_names.canonical(f"{base.qualified}.{node.attr}")
-            if v1_names.is_v1(q):
+            q = _canonical(f"{base.qualified}.{node.attr}")
+            if _is_v1(q):
                 self.seg.occurrences.append(Occurrence(node, q, self.occurrence_lines))
                 if role == "load" and (v1_names.is_module_attribute(q) or registry.match("attribute", q, None)):
                     rule = registry.match("attribute", q, None) or registry.GENERIC
@@ -926,7 +951,7 @@ class Analyzer:
             self.visit(a.value if isinstance(a, ast.Starred) else a)
         for k in node.keywords:
             self.visit(k.value)
-        if isinstance(func, Sym) and v1_names.is_v1(func.qualified):
+        if isinstance(func, Sym) and _is_v1(func.qualified):
             q = func.qualified
             rule = registry.match("call", q, None)
             finding = self.add_finding(rule or registry.GENERIC, q, node, self.stmt, receiver=None)
@@ -950,7 +975,7 @@ class Analyzer:
         assert stmt is not None
         finding = Finding(
             rule=registry.IMPORT,
-            symbol=v1_names.canonical(qualified),
+            symbol=_canonical(qualified),
             span=self.span(alias),
             node=alias,
             stmt=stmt,
@@ -967,6 +992,12 @@ class Analyzer:
         site = Site(self, node, stmt, receiver)
         site.symbol = symbol
         check: Check = rule.check(site)
+        # The finding takes over the site's lists (the site is dropped after the check).
+        requires, consumes = site.requires, site.consumes
+        if check.requires:
+            requires += [b for b in check.requires if b not in requires]
+        if check.consumes:
+            consumes |= check.consumes
         finding = Finding(
             rule=rule,
             symbol=symbol,
@@ -975,9 +1006,9 @@ class Analyzer:
             stmt=stmt,
             safety=check.safety,
             message=rule.message.replace("{symbol}", symbol) + (f" ({check.note})" if check.note else ""),
-            requires=site.requires + [b for b in check.requires if b not in site.requires],
+            requires=requires,
             requires_findings=site.requires_findings,
-            consumes=site.consumes | check.consumes,
+            consumes=consumes,
             facts=check.facts,
             receiver=receiver.binding if receiver is not None else None,
         )

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, AbstractSet, Any, ClassVar, Sequence
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -54,17 +54,27 @@ class BindingSpec:
     origin: str | None = None
 
 
-@dataclass
 class Check:
-    """The analysis-time verdict for one occurrence of a rule."""
+    """The analysis-time verdict for one occurrence of a rule.
 
-    safety: str | None
-    note: str = ""
-    # Bindings whose creating statements must be migrated in the same fix.
-    requires: list[Binding] = field(default_factory=list)
-    # ids of `ast.Name` nodes this fix rewrites itself (they are not escapes).
-    consumes: set[int] = field(default_factory=set)
-    facts: dict[str, Any] = field(default_factory=dict)
+    (A plain class rather than a dataclass: one is made per finding, and the empty
+    `requires` and `consumes` most checks leave are shared, not made each time.)
+    """
+
+    __slots__ = ("safety", "note", "requires", "consumes", "facts")
+
+    def __init__(self, safety: str | None, note: str = "", requires: Sequence[Binding] = (),
+                 consumes: AbstractSet[int] = frozenset(), facts: dict[str, Any] | None = None) -> None:
+        self.safety = safety
+        self.note = note
+        # Bindings whose creating statements must be migrated in the same fix.
+        self.requires = requires
+        # ids of `ast.Name` nodes this fix rewrites itself (they are not escapes).
+        self.consumes = consumes
+        self.facts = {} if facts is None else facts
+
+    def __repr__(self) -> str:
+        return f"Check({self.safety!r}, {self.note!r}, {self.requires!r}, {self.consumes!r}, {self.facts!r})"
 
 
 class Rule:
