@@ -246,3 +246,33 @@ def test_shared_closures_equal_a_plain_search_from_every_finding():
                     seen[id(g)] = g
                     stack.extend(requires.get(id(g), ()))
             assert {id(g) for g in f.closure} == set(seen)
+
+
+# -- found by running Microsoft's migrated samples on the real azure-ai-ml --------------------
+
+
+def test_a_v1_class_used_in_an_annotation_keeps_its_import():
+    """Annotations run when the function is defined: removing the import was a NameError."""
+    source = ("from azureml.core.experiment import Experiment\n\n\n"
+              "def build(experiment: Experiment) -> None:\n    print(experiment)\n")
+    out, problems = fix_all(analyze(source), DEFAULT, True)
+    assert problems == [] and out == source
+
+
+def test_two_workspaces_alive_together_get_two_clients():
+    source = ("from azureml.core import Workspace\n\nws = Workspace.from_config()\n"
+              'other_ws = Workspace(subscription_id="s", resource_group="rg", workspace_name="other")\n'
+              "print(ws.name, other_ws.name)\n")
+    out, _ = fix_all(analyze(source), DEFAULT, True)
+    assert "ml_client = MLClient.from_config(" in out and "other_ws = MLClient(" in out
+    assert "print(ml_client.workspace_name, other_ws.workspace_name)" in out
+
+
+def test_an_inline_v1_object_stays_v1_while_a_member_used_on_it_does():
+    """`Environment.get(...).clone(...)`: v2 environments have no clone()."""
+    source = ("from azureml.core import Environment, Workspace\n\nws = Workspace.from_config()\n"
+              'env = Environment.get(workspace=ws, name="base").clone("mine")\n')
+    a = analyze(source)
+    (get,) = [f for f in a.visible if f.code == "AML306" or f.symbol.endswith("Environment.get")]
+    assert get.fix_safety is None and "line 4" in (get.blocked or "")
+    assert fix_all(a, DEFAULT, True)[0] == source

@@ -66,7 +66,10 @@ def name_bindings(analysis: Analysis, names_in_use: set[str]) -> None:
         else:
             wanted = ["experiment_name" if b.name in ("experiment", "exp") else f"{b.name}_name"]
         for name in wanted:
-            if name not in taken or any(o.new_name == name and o.kind == b.kind for o in analysis.bindings):
+            # A name already given is shared only by the same variable assigned again, or by
+            # a variable of another scope: two workspaces alive side by side need two clients.
+            if name not in taken or any(o.new_name == name and o.kind == b.kind and (o.name == b.name or o.scope != b.scope)
+                                        for o in analysis.bindings):
                 b.new_name = name
                 taken.add(name)
                 break

@@ -708,6 +708,11 @@ class Analyzer:
     def visit_arguments(self, args: ast.arguments) -> None:
         for d in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
             self.visit(d)
+        # Annotations are evaluated when the function is defined: a v1 class named there is a
+        # use of its import (which must then stay).
+        for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if a is not None and a.annotation is not None:
+                self.visit(a.annotation)
 
     def visit_function(self, node: ast.AST, parent: Scope) -> None:
         outer_scope, outer_stmt = self.scope, self.stmt
@@ -1021,6 +1026,11 @@ class Analyzer:
             recv = _receiver_name(node)
             if recv is not None:
                 finding.consumes.add(id(recv))
+        # A member used on an inline v1 object (`Environment.get(...).clone(...)`): the object
+        # becomes v2 only together with that use, so a use that stays v1 holds it back.
+        if receiver is not None and receiver.binding is None and receiver.finding is not None \
+                and finding not in receiver.finding.requires_findings:
+            receiver.finding.requires_findings.append(finding)
         self.seg.findings.append(finding)
         self.finding_at[id(node)] = finding
         return finding
