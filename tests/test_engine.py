@@ -276,3 +276,20 @@ def test_an_inline_v1_object_stays_v1_while_a_member_used_on_it_does():
     (get,) = [f for f in a.visible if f.code == "AML306" or f.symbol.endswith("Environment.get")]
     assert get.fix_safety is None and "line 4" in (get.blocked or "")
     assert fix_all(a, DEFAULT, True)[0] == source
+
+
+def test_added_imports_go_above_the_first_use_not_where_a_later_v1_import_was():
+    source = ("from azureml.core import Workspace\n\nws = Workspace.from_config()\n\n"
+              "from azureml.core.authentication import InteractiveLoginAuthentication\n\n"
+              'auth = InteractiveLoginAuthentication(tenant_id="t")\nprint(auth, ws.name)\n')
+    out, _ = fix_all(analyze(source), DEFAULT, True)
+    assert out.index("from azure.ai.ml import MLClient") < out.index("MLClient.from_config(")
+    assert out.index("import DefaultAzureCredential") < out.index("DefaultAzureCredential()")
+
+
+def test_a_compared_sdk_version_is_left_for_a_person():
+    """`azureml.core.VERSION >= "1.47"` would compare azure-ai-ml 1.x with a v1 number."""
+    source = 'import azureml.core\n\nassert azureml.core.VERSION >= "1.47", "upgrade"\nprint(azureml.core.VERSION)\n'
+    findings = [f for f in analyze(source).visible if f.code == "AML002"]
+    assert [f.fix_safety for f in findings] == [None, "safe"]
+    assert "numbered differently" in findings[0].message

@@ -51,3 +51,16 @@ def is_string_expr(expr: ast.expr | None) -> bool:
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         return is_string_expr(expr.left)
     return False
+
+
+def parent_in(stmt: ast.stmt, node: ast.AST) -> ast.AST | None:
+    """The node directly around `node` in `stmt`'s own expressions (not its blocks' statements)."""
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        current = todo.pop()
+        for child in ast.iter_child_nodes(current):
+            if child is node:
+                return current
+            if not isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                todo.append(child)
+    return None

@@ -85,9 +85,9 @@ def import_edits(
     if missing:
         newline = newline_of(source)
         block_text = _import_block(missing).replace("\n", newline)
-        if first_removed is not None:
-            at = lines.starts[first_removed - 1]
-        else:
+        if first_removed is not None and first_removed <= _first_code_line(tree):
+            at = lines.starts[first_removed - 1]  # where the v1 imports were, in the leading imports
+        else:  # (a v1 import further down may come after the first use of what is added)
             at = _insertion_point(tree, lines, source)
             if at == len(source) and source and not source.endswith(("\n", "\r")):
                 block_text = newline + block_text
@@ -119,6 +119,17 @@ def _import_block(missing: list[tuple[str, str | None]]) -> str:
     out = [f"import {m}" for m in plain]
     out += [f"from {m} import {', '.join(sorted(set(ns)))}" for m, ns in sorted(grouped.items())]
     return "\n".join(out) + "\n"
+
+
+def _first_code_line(tree: ast.Module) -> int:
+    """The first line of the first top-level statement that is not a docstring, an import or `pass`."""
+    for index, stmt in enumerate(tree.body):
+        docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+            and isinstance(stmt.value.value, str)
+        # (`pass` also stands for a masked notebook magic such as `%pip install ...`.)
+        if not docstring and not isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Pass)):
+            return stmt.lineno
+    return 1 << 30
 
 
 def _insertion_point(tree: ast.Module, lines: Lines, source: str) -> int:

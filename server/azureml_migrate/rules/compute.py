@@ -23,7 +23,7 @@ import ast
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
+from ..astutil import literal, parent_in
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
@@ -104,19 +104,6 @@ def _workspace_of_receiver(site):
 def _quote_like(node: cst.BaseExpression, text: str) -> cst.SimpleString:
     quote = node.quote if isinstance(node, cst.SimpleString) and node.quote in ('"', "'") else '"'
     return cst.SimpleString(f"{quote}{text}{quote}")
-
-
-def _parent(stmt: ast.stmt, node: ast.AST) -> ast.AST | None:
-    """The node directly around `node` in `stmt`'s own expressions (not its blocks' statements)."""
-    todo: list[ast.AST] = [stmt]
-    while todo:
-        current = todo.pop()
-        for child in ast.iter_child_nodes(current):
-            if child is node:
-                return current
-            if not isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
-                todo.append(child)
-    return None
 
 
 _RUNS_CODE = (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Lambda)
@@ -1118,7 +1105,7 @@ if cluster and type(cluster) is AmlCompute:
         site.require(b)
         site.consume(site.node.left.args[0])
         # `x and type(x) is AmlCompute`: the truth test of the same variable needs no change.
-        around = _parent(site.stmt, site.node)
+        around = parent_in(site.stmt, site.node)
         if isinstance(around, ast.BoolOp) and isinstance(around.op, ast.And):
             for value in around.values:
                 if isinstance(value, ast.Name) and site.binding(value) is b:
@@ -1172,7 +1159,7 @@ class ComputeStatus(Rule):
         if site.symbol.endswith(".list_nodes"):
             return Check(MANUAL, "`ml_client.compute.list_nodes(name)` yields `AmlComputeNodeInfo` objects "
                                  "(`node_id`, `node_state`, ...), not dicts: migrate the uses by hand")
-        parent = _parent(site.stmt, site.node)
+        parent = parent_in(site.stmt, site.node)
         if isinstance(parent, ast.Attribute) and parent.attr == "serialize" and _is_status_print(site):
             b, ws = _workspace_of_receiver(site)
             if b is not None and ws is not None and _makes_entity(b.creator) and not site.node.args \
@@ -1329,7 +1316,7 @@ print(cluster.name)
         ws = site.receiver_binding()
         if ws is None or site.receiver.path:
             return Check(MANUAL, "cannot tell which workspace this is")
-        stmt, parent = site.stmt, _parent(site.stmt, site.node)
+        stmt, parent = site.stmt, parent_in(site.stmt, site.node)
         if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and parent.comparators[0] is site.node \
                 and isinstance(parent.ops[0], (ast.In, ast.NotIn)):
             site.require(ws)
@@ -1402,7 +1389,7 @@ def _guard(site, ws, key: ast.expr):
             break
     else:
         return None
-    compare = _parent(f.stmt, f.node)
+    compare = parent_in(f.stmt, f.node)
     if f.facts.get("workspace") is not ws or ast.dump(compare.left) != ast.dump(key):
         return None
     if isinstance(key, ast.Name):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+
+from ..astutil import parent_in
 from ..fixes.lazy import cst
 
 from .base import DOCS, MANUAL, SAFE, Check, Rule
@@ -42,7 +45,9 @@ class SdkVersion(Rule):
     `azure.ai.ml.__version__` is the version of the v2 SDK.
 
     ## Fix safety
-    Safe: scripts print it to record which SDK they ran with.
+    Safe where scripts print or record it. Manual where it is compared
+    (`assert azureml.core.VERSION >= "1.47"`): v2's versions are numbered differently
+    (azure-ai-ml 1.x), so the same comparison would test something else.
     """
 
     code = "AML002"
@@ -65,6 +70,9 @@ print("SDK version:", azure.ai.ml.__version__)
 """
 
     def check(self, site):
+        if isinstance(parent_in(site.stmt, site.node), ast.Compare):
+            return Check(MANUAL, "it is compared with an SDK v1 version number; azure-ai-ml is numbered differently "
+                                 "(1.x): compare with an azure-ai-ml version or remove the check")
         return Check(self.safety)
 
     def fix(self, node, ctx):
