@@ -293,3 +293,15 @@ def test_a_compared_sdk_version_is_left_for_a_person():
     findings = [f for f in analyze(source).visible if f.code == "AML002"]
     assert [f.fix_safety for f in findings] == [None, "safe"]
     assert "numbered differently" in findings[0].message
+
+
+def test_a_v1_call_assigned_to_a_v1_attribute_that_stays_v1_stays_v1():
+    """`env.python.conda_dependencies = CondaDependencies.create(...)` with `env` kept v1:
+    a dict there breaks v1 (and the `.add_channel` after it)."""
+    source = ('from azureml.core import Environment\nfrom azureml.core.conda_dependencies import CondaDependencies\n\n'
+              'env = Environment("my-env")\n'
+              'env.python.conda_dependencies = CondaDependencies.create(pip_packages=["numpy"])\n'
+              'env.python.conda_dependencies.add_channel("conda-forge")\n')
+    (create,) = [f for f in analyze(source).visible if f.code == "AML306"]
+    assert create.fix_safety is None
+    assert fix_all(analyze(source), DEFAULT, True)[0] == source

@@ -660,7 +660,7 @@ def run_submission_script(
             os.chdir(workdir)
             sys.argv = [str(script), *argv]
             sys.path.insert(0, str(workdir))
-            code = compile(source, str(script), "exec")
+            code = compile(source, str(script), "exec", dont_inherit=True)
             with contextlib.redirect_stdout(stdout):
                 exec(code, namespace)  # noqa: S102 - our own migrated fixture output
         except BaseException as exc:  # noqa: BLE001 - SystemExit from argparse too

@@ -742,6 +742,7 @@ class Analyzer:
         self.seg.uses_global = True
 
     def stmt_Assign(self, stmt: ast.Assign) -> None:
+        first = len(self.seg.findings)
         value = self.visit(stmt.value)
         if is_string_expr(stmt.value):
             named = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
@@ -752,7 +753,7 @@ class Analyzer:
             if isinstance(target, ast.Name) and len(stmt.targets) == 1 and created is not None:
                 self.bind_new(target.id, created)
             elif isinstance(target, ast.Attribute):
-                self.attribute_write(target, stmt)
+                self.attribute_write(target, stmt, first)
             else:
                 self.bind_target(target, None)
 
@@ -806,14 +807,30 @@ class Analyzer:
         self.seg.bindings.append(binding)
         self.assign_name(name, binding)
 
-    def attribute_write(self, target: ast.Attribute, stmt: ast.stmt) -> None:
+    def attribute_write(self, target: ast.Attribute, stmt: ast.stmt, first: int | None = None) -> None:
         base = self.visit(target.value, role="chain")
         if isinstance(base, Obj):
             symbol = f"{base.member_symbol}.{target.attr}"
             rule = registry.match("assign", symbol, base.origin)
-            self.add_finding(rule or registry.GENERIC, symbol, stmt, stmt, receiver=base)
+            finding = self.add_finding(rule or registry.GENERIC, symbol, stmt, stmt, receiver=base)
         elif isinstance(base, Sym) and _is_v1(base.qualified):
-            self.add_finding(registry.GENERIC, f"{base.qualified}.{target.attr}", stmt, stmt, receiver=None)
+            finding = self.add_finding(registry.GENERIC, f"{base.qualified}.{target.attr}", stmt, stmt, receiver=None)
+        else:
+            return
+        if first is not None:
+            self.contain(first, finding)
+
+    def contain(self, first: int, outer: Finding) -> None:
+        """The v1 calls made inside `outer`'s arguments (or assigned value), found since
+        `first`, become v2 only together with `outer`: handed to a v1 call or attribute that
+        stays v1, a v2 object would break it (`env.python.conda_dependencies =
+        CondaDependencies.create(...)` while `env` stays v1). Used for attribute writes and
+        for v1 calls no rule knows; a rule's own check decides what its arguments may be."""
+        findings = self.seg.findings
+        for i in range(first, len(findings) - 1):
+            inner = findings[i]
+            if inner is not outer and outer not in inner.requires_findings:
+                inner.requires_findings.append(outer)
 
     # -- expressions ----------------------------------------------------------------
     def visit(self, node: ast.expr | None, role: str = "load") -> Value:
@@ -952,6 +969,7 @@ class Analyzer:
 
     def visit_call(self, node: ast.Call) -> Value:
         func = self.visit(node.func, role="func")
+        first = len(self.seg.findings)
         for a in node.args:
             self.visit(a.value if isinstance(a, ast.Starred) else a)
         for k in node.keywords:
@@ -960,6 +978,8 @@ class Analyzer:
             q = func.qualified
             rule = registry.match("call", q, None)
             finding = self.add_finding(rule or registry.GENERIC, q, node, self.stmt, receiver=None)
+            if rule is None:
+                self.contain(first, finding)
             if rule is not None and rule.creates is not None:
                 return Obj(_created_kind(finding), rule.creates.origin, finding=finding)
             if v1_names.is_class(q):
@@ -970,6 +990,8 @@ class Analyzer:
             rule = registry.match("call", symbol, func.origin)
             receiver = Obj(func.kind, func.origin, func.binding, func.finding, func.path[:-1])
             finding = self.add_finding(rule or registry.GENERIC, symbol, node, self.stmt, receiver=receiver)
+            if rule is None:
+                self.contain(first, finding)
             if rule is not None and rule.creates is not None:
                 return Obj(_created_kind(finding), rule.creates.origin, finding=finding)
         return None
