@@ -137,3 +137,28 @@ def test_one_broken_cell_does_not_hide_the_others(tmp_path: Path):
     result = cli("check", "--format", "json", "b.ipynb", cwd=tmp_path)
     assert "cell 2 does not parse" in result.stderr
     assert {r["code"] for r in json.loads(result.stdout)} == {"AML001", "AML701", "AML702"}
+
+
+def test_fix_keeps_each_cells_last_line_break(tmp_path):
+    """Cells ending in a line break (LF or CRLF) keep it, migrated or not; a second run
+    changes nothing (found on Microsoft's notebooks, which end most cells with one)."""
+    import json
+    import subprocess
+    import sys
+
+    cells = [["from azureml.core import Workspace\n", "\n"], ["ws = Workspace.from_config()\n", "\n"],
+             ["x = 1\n"], ["y = 2\r\n", "z = 3\r\n"], ["w = 4"]]
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c}
+                    for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(nb, indent=1) + "\n")
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "server"), "PATH": "/usr/bin:/bin"}
+    run = lambda: subprocess.run([sys.executable, "-m", "azureml_migrate", "fix", "n.ipynb"], cwd=tmp_path,  # noqa: E731
+                                 capture_output=True, text=True, env=env, timeout=120)
+    assert run().returncode == 0
+    after = json.loads(path.read_text())["cells"]
+    assert after[1]["source"] == ["ml_client = MLClient.from_config(DefaultAzureCredential())\n", "\n"]
+    assert [c["source"] for c in after[2:]] == cells[2:]
+    once = path.read_text()
+    run()
+    assert path.read_text() == once

@@ -38,6 +38,7 @@ class Program:
     # virtual line (1-based) -> (cell index, line in cell, 1-based)
     line_map: dict[int, tuple[int, int]] = field(default_factory=dict)
     magics: list[str] = field(default_factory=list)  # original masked lines
+    ends_with_newline: set[int] = field(default_factory=set)  # cells whose source ended with "\n"
 
     def locate(self, line: int) -> tuple[int, int] | None:
         return self.line_map.get(line)
@@ -72,7 +73,9 @@ class Program:
         result = {}
         for index, lines in out.items():
             text = "".join(lines)
-            result[index] = text[:-1] if text.endswith("\n") else text
+            text = text[:-1] if text.endswith("\n") else text  # the line break the program added
+            # A cell keeps its own last line break ("\r\n" cells included: their "\r" is kept).
+            result[index] = text + "\n" if index in self.ends_with_newline else text
         return result
 
 
@@ -157,9 +160,12 @@ class _Builder:
         self.cells: list[int] = []
         self.line_map: dict[int, tuple[int, int]] = {}
         self.magics: list[str] = []
+        self.ends_with_newline: set[int] = set()
 
     def add(self, index: int, text: str, skip_first: bool = False) -> None:
         self.cells.append(index)
+        if text.endswith("\n"):
+            self.ends_with_newline.add(index)
         self.lines.append(CELL_MARK.format(index=index))
         cell_lines = text.split("\n")
         if text.endswith("\n"):
@@ -169,7 +175,7 @@ class _Builder:
             self.lines.append(_mask(line, self.magics, force=skip_first and number == 1))
 
     def program(self) -> Program:
-        return Program("\n".join(self.lines) + "\n", self.cells, self.line_map, self.magics)
+        return Program("\n".join(self.lines) + "\n", self.cells, self.line_map, self.magics, self.ends_with_newline)
 
 
 def _mask(line: str, magics: list[str], force: bool = False) -> str:
