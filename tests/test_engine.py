@@ -305,3 +305,23 @@ def test_a_v1_call_assigned_to_a_v1_attribute_that_stays_v1_stays_v1():
     (create,) = [f for f in analyze(source).visible if f.code == "AML306"]
     assert create.fix_safety is None
     assert fix_all(analyze(source), DEFAULT, True)[0] == source
+
+
+def test_a_workspace_assigned_in_try_and_except_is_not_renamed_in_one_branch():
+    """`try: ws = from_config()` / `except: ws = Workspace.create(...)` then `ws.x`: renaming
+    only the first branch left `ws` undefined on the normal path (aex setup-workspace.py)."""
+    source = ("from azureml.core import Workspace\n\ntry:\n    ws = Workspace.from_config()\nexcept Exception:\n"
+              '    ws = Workspace.create("w", subscription_id="s", resource_group="rg")\n\nprint(ws.name)\n')
+    assert fix_all(analyze(source), DEFAULT, True)[0] == source
+    same = source.replace('Workspace.create("w", subscription_id="s", resource_group="rg")',
+                          'Workspace.get("w", subscription_id="s", resource_group="rg")')
+    out = fix_all(analyze(same), DEFAULT, True)[0]
+    assert out.count("ml_client = MLClient") == 2 and "print(ml_client.workspace_name)" in out
+
+
+def test_numpy_strings_logged_with_run_log_become_tags():
+    source = ("import numpy as np\nfrom azureml.core import Run\n\nrun = Run.get_context()\n"
+              'run.log("kernel", np.str_(kernel))\n')
+    (log,) = [f for f in analyze(source).visible if f.code.startswith("AML70") and "log" in f.symbol]
+    assert log.fix_safety == "unsafe"
+    assert 'mlflow.set_tag("kernel", np.str_(kernel))' in fix_all(analyze(source), DEFAULT, True)[0]

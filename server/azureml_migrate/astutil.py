@@ -48,6 +48,10 @@ def is_string_expr(expr: ast.expr | None) -> bool:
             return True
         if isinstance(f, ast.Attribute) and f.attr in {"format", "join", "upper", "lower", "strip"}:
             return isinstance(f.value, (ast.Constant, ast.JoinedStr))
+        # numpy's string type (`np.str(x)` in older samples, `np.str_(x)` today)
+        if isinstance(f, ast.Attribute) and f.attr in {"str", "str_"} and isinstance(f.value, ast.Name) \
+                and f.value.id in {"np", "numpy"}:
+            return True
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         return is_string_expr(expr.left)
     return False

@@ -377,6 +377,15 @@ class Site:
         return b
 
 
+class _Joined:
+    """A name's value after branches that disagree (see Analyzer.join)."""
+
+    __slots__ = ("bindings",)
+
+    def __init__(self, bindings: list[Binding]) -> None:
+        self.bindings = bindings
+
+
 _MISSING = object()
 _NONE: list[Binding] = []  # never appended to (see lookup)
 _TYPE_TESTS = frozenset({ast.Is, ast.IsNot, ast.Eq, ast.NotEq})
@@ -513,13 +522,18 @@ class Analyzer:
     def lookup(self, name: str) -> Entry:
         scope: Scope | None = self.scope
         if name in self.scope.globals:
-            return self.module_scope.names.get(name)
+            entry = self.module_scope.names.get(name)
+            return None if type(entry) is _Joined else entry
         live = True  # code in the scopes walked so far runs now, not later
         while scope is not None:
             if scope.kind != "class" or scope is self.scope:
                 if name in scope.history:
                     if live:
-                        return scope.names[name]
+                        entry = scope.names[name]
+                        if type(entry) is _Joined:
+                            self.ambiguous_refs = [*self.ambiguous_refs, *entry.bindings]
+                            return None
+                        return entry
                     entry = scope.settled(name)
                     if entry is None:
                         # Unknown which one this later-running code sees: none of them may
@@ -596,6 +610,7 @@ class Analyzer:
         """The body first (knowing which `try` it is in), then each handler's type: a v1
         exception class there is a finding of its own, tied to the body's findings that
         asked for it (`except ComputeTargetException:` changes with `ComputeTarget(ws, name)`)."""
+        before = self.history_lengths()
         self.open_trys.append(stmt)
         first = len(self.seg.findings)
         try:
@@ -612,8 +627,39 @@ class Analyzer:
             self.visit_body(handler.body)
         self.visit_body(stmt.orelse)
         self.visit_body(stmt.finalbody)
+        self.join(before)
 
     stmt_TryStar = stmt_Try
+
+    def stmt_If(self, stmt: ast.If) -> None:
+        before = self.history_lengths()
+        self.visit(stmt.test)
+        self.visit_body(stmt.body)
+        self.visit_body(stmt.orelse)
+        self.join(before)
+
+    def history_lengths(self) -> dict[str, int]:
+        return {name: len(entries) for name, entries in self.scope.history.items()}
+
+    def join(self, before: dict[str, int]) -> None:
+        """After branches (`if`/`else`, `try`/`except`): a name whose branches leave values
+        that a fix would treat differently, one of them a variable a fix renames or removes
+        (`ws` -> `ml_client`), is unknown after the join, and its uses there keep every such
+        variable as it is (they are escapes: `try: ws = Workspace.from_config()` / `except:
+        ws = Workspace.create(...)` then `ws.compute_targets`)."""
+        scope = self.scope
+        for name, entries in scope.history.items():
+            start = before.get(name, 0)
+            if len(entries) == start:
+                continue
+            values = entries[start - 1:] if start else entries  # (unbound before: a v1 NameError too)
+            moved = [e for e in values if isinstance(e, Binding) and e.mode != "preserve"]
+            if not moved:
+                continue
+            first = moved[0]
+            if all(isinstance(e, Binding) and (e.kind, e.mode) == (first.kind, first.mode) for e in values):
+                continue  # every branch renames it the same way
+            scope.names[name] = _Joined(moved)
 
     def handler_findings(self, stmt: ast.Try, handler: ast.ExceptHandler) -> None:
         assert handler.type is not None
