@@ -83,11 +83,13 @@ class Scope:
         self.kind = kind
         self.names: dict[str, Entry] = {}
         self.history: dict[str, list[Entry]] = {}
+        self.assigned: list[str] = []  # every assignment's name, in order (see Analyzer.join)
         self.globals: set[str] = set()
 
     def assign(self, name: str, entry: Entry) -> None:
         self.names[name] = entry
         self.history.setdefault(name, []).append(entry)
+        self.assigned.append(name)
 
     def settled(self, name: str) -> Entry:
         """The value a later-running function sees: defined only if all assignments agree.
@@ -610,7 +612,7 @@ class Analyzer:
         """The body first (knowing which `try` it is in), then each handler's type: a v1
         exception class there is a finding of its own, tied to the body's findings that
         asked for it (`except ComputeTargetException:` changes with `ComputeTarget(ws, name)`)."""
-        before = self.history_lengths()
+        before = self.branch_start()
         self.open_trys.append(stmt)
         first = len(self.seg.findings)
         try:
@@ -632,26 +634,29 @@ class Analyzer:
     stmt_TryStar = stmt_Try
 
     def stmt_If(self, stmt: ast.If) -> None:
-        before = self.history_lengths()
+        before = self.branch_start()
         self.visit(stmt.test)
         self.visit_body(stmt.body)
         self.visit_body(stmt.orelse)
         self.join(before)
 
-    def history_lengths(self) -> dict[str, int]:
-        return {name: len(entries) for name, entries in self.scope.history.items()}
+    def branch_start(self) -> int:
+        """Where the branches start, for `join` (a position in the scope's assignment log)."""
+        return len(self.scope.assigned)
 
-    def join(self, before: dict[str, int]) -> None:
+    def join(self, before: int) -> None:
         """After branches (`if`/`else`, `try`/`except`): a name whose branches leave values
         that a fix would treat differently, one of them a variable a fix renames or removes
         (`ws` -> `ml_client`), is unknown after the join, and its uses there keep every such
         variable as it is (they are escapes: `try: ws = Workspace.from_config()` / `except:
         ws = Workspace.create(...)` then `ws.compute_targets`)."""
         scope = self.scope
-        for name, entries in scope.history.items():
-            start = before.get(name, 0)
-            if len(entries) == start:
-                continue
+        inside: dict[str, int] = {}  # name -> assignments made in the branches
+        for name in scope.assigned[before:]:
+            inside[name] = inside.get(name, 0) + 1
+        for name, count in inside.items():
+            entries = scope.history[name]
+            start = len(entries) - count
             values = entries[start - 1:] if start else entries  # (unbound before: a v1 NameError too)
             moved = [e for e in values if isinstance(e, Binding) and e.mode != "preserve"]
             if not moved:

@@ -23,7 +23,6 @@ from .errors import FixError
 from .imports import ImportClash, import_edits
 
 _CST_HANDLERS = (cst.ExceptHandler, cst.ExceptStarHandler)
-_NODE_TYPES = {"Call": cst.Call, "Attribute": cst.Attribute}
 # Expressions a finding can sit on, by their `ast` name; libcst names a comparison differently.
 _TARGET_EXPRS = (ast.Call, ast.Attribute, ast.Compare)
 _CST_EXPRS = (cst.Call, cst.Attribute, cst.Comparison)
