@@ -80,3 +80,16 @@ def test_random_edit_sequences_end_in_a_fresh_analysis(source, data):
         else:
             # Carried findings only on lines the edits left alone, and no fixes offered.
             assert snap.carried or not snap.analysis.visible
+
+
+def test_findings_stay_while_several_versions_in_a_row_do_not_parse():
+    docs = Documents()
+    source = SOURCES[0]
+    found = docs.get("file:///t.py", 1, source, DEFAULT).analysis.visible
+    last_line = max(f.span.line for f in found)
+    for version, typed in enumerate(["print(", "print(a", "print(am", "print(aml"], start=2):  # a new last line
+        snap = docs.get("file:///t.py", version, source + typed, DEFAULT)
+        assert snap.carried and snap.analysis.syntax_error
+        assert [f.span for f in snap.analysis.visible] == [f.span for f in found]
+    snap = docs.get("file:///t.py", 99, source + "print(aml_url)\n", DEFAULT)
+    assert not snap.carried and max(f.span.line for f in snap.analysis.visible) == last_line

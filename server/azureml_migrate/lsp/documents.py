@@ -58,9 +58,11 @@ class Documents:
         lines = Lines(source)
         # (A text that was not analysed at all, e.g. nested too deeply or over the time
         # limit, shows one notice instead: see diagnostics.py.)
-        if analysis.syntax_error and not not_analysed(analysis) and snap is not None and not snap.analysis.syntax_error:
+        if (analysis.syntax_error and not not_analysed(analysis) and snap is not None
+                and (snap.carried or not snap.analysis.syntax_error)):
             # Mid-edit syntax error: keep the squiggles on lines the edit did not touch
-            # instead of flashing them all away until the code parses again.
+            # instead of flashing them all away until the code parses again (from one
+            # unparsable version to the next as well: typing `run.log(` is several).
             kept = [f for f in snap.analysis.visible
                     if all(snap.lines.line(n) == lines.line(n) for n in range(f.span.line, f.span.end_line + 1))]
             analysis.findings = kept
