@@ -4,6 +4,7 @@ analysis (analysis/incremental.py) gives exactly the analysis a whole-file one g
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from pathlib import Path
 
@@ -43,7 +44,13 @@ def test_reparse_equals_full_parse(source, data):
     new = _edit_lines(source, data, ALPHABET + ("\n" if data.draw(st.booleans()) else ""))
     if data.draw(st.integers(0, 4)) == 0:  # the same edit in a text with \r\n line ends
         source, new = source.replace("\n", "\r\n"), new.replace("\n", "\r\n")
-    got = reparse(source, tree, new)
+    try:
+        got = reparse(source, tree, new)
+    except SyntaxError as exc:  # only when it is exactly the error a whole parse reports
+        with pytest.raises(SyntaxError) as full:
+            ast.parse(new)
+        assert _where(exc) == _where(full.value)
+        return
     try:
         expected = ast.parse(new)
     except (SyntaxError, ValueError):
@@ -51,6 +58,64 @@ def test_reparse_equals_full_parse(source, data):
         return
     if got is not None:
         assert ast.dump(got, include_attributes=True) == ast.dump(expected, include_attributes=True)
+
+
+def _where(exc: SyntaxError) -> tuple:
+    return type(exc), exc.msg, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset
+
+
+# Unfinished code whose error does not depend on what follows (raised without a whole
+# parse; an unclosed bracket is reported first whatever follows), and code whose error
+# may (an unclosed triple-quoted string, a continuation running on): raised only when it
+# is the whole parse's error, else declined.
+UNFINISHED = [("run.log(x)", "run.", True), ("run.log(x)", "run.log(x) y", True),
+              ("run.log(x)", "run.log(", True), ("run.log(x)", 'run.log("""', False),
+              ("run.log(x)", "run.log(x) \\", False), ("run.log(x)", "'unclosed", True)]
+UNFINISHED_MODULE = "import os\n\n\ndef f(x):\n    run.log(x)\n    return x\n\n# note\n\n{tail}"
+
+
+@pytest.mark.parametrize("old, new, raised", UNFINISHED)
+@pytest.mark.parametrize("tail", ["", "y = 1\n", "y = [1,\n     2]\n", '@dec\ndef g(a,\n      b):\n    """doc"""\n'])
+def test_unfinished_code_raises_the_whole_files_error_or_declines(old, new, raised, tail):
+    source = UNFINISHED_MODULE.format(tail=tail)
+    text = source.replace(old, new)
+    with pytest.raises(SyntaxError) as full:
+        ast.parse(text)
+    try:
+        reparse(source, ast.parse(source), text)
+    except SyntaxError as exc:
+        assert _where(exc) == _where(full.value)
+    else:
+        assert not raised, "a local error should not need a whole parse"
+
+
+@pytest.mark.parametrize("source, new", [
+    ("if x:\n    a\nb = 1\nc = 2\n", "else:"),
+    ("if x:\n    a\nb = 1\nc = 2\n", "else: b"),  # the whole text parses
+    ("try:\n    a\nexcept E:\n    pass\nb = 1\nc = 2\n", "finally:"),
+    ("try:\n    a\nexcept E:\n    pass\nb = 1\nc = 2\n", "except OSError: pass"),
+])
+def test_a_clause_typed_after_a_compound_statement_belongs_to_it(source, new):
+    text = source.replace("b = 1", new)
+    try:
+        got = reparse(source, ast.parse(source), text)
+    except SyntaxError as exc:
+        with pytest.raises(SyntaxError) as full:
+            ast.parse(text)
+        assert _where(exc) == _where(full.value)
+    else:
+        assert got is None or ast.dump(got) == ast.dump(ast.parse(text))
+
+
+def test_a_block_left_empty_is_reported_where_the_whole_parse_reports_it():
+    source = "def f():\n    return 1\n\n\nx = 2\n"
+    text = source.replace("    return 1", "    if x:   ")
+    try:
+        reparse(source, ast.parse(source), text)
+    except SyntaxError as exc:
+        with pytest.raises(SyntaxError) as full:
+            ast.parse(text)
+        assert _where(exc) == _where(full.value)
 
 
 def test_analysis_with_previous_matches_a_fresh_one():
@@ -281,6 +346,13 @@ def _edit(source: str, data) -> str:
             indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
             lines[i] = indent + data.draw(st.sampled_from(STATEMENTS))
             return "\n".join(lines)
+    if inside and choice == 8:  # press Enter in a function body, or delete a line there
+        i = data.draw(st.sampled_from(inside))
+        if data.draw(st.booleans()):
+            lines.insert(i + 1, data.draw(st.sampled_from(["", "    ", "    x = 1", "    # note", "        run.log('n', 1)"])))
+        else:
+            del lines[i]
+        return "\n".join(lines)
     if inside and choice < 8:  # type or delete characters in a function body
         i = data.draw(st.sampled_from(inside))
         line = lines[i]
@@ -332,7 +404,15 @@ EDITS = [
     (0, 'def submit(i):', 'def submit(i=ws):', False),  # the module pass over the statement changes
     (0, 'def submit(i):', 'def submits(i):', False),
     (0, 'name = "loss"', 'name = "loss2"', False),  # module-level code
-    (0, '    exp = Experiment(workspace=ws, name="exp")', '    exp = Experiment(workspace=ws, name="exp")\n', False),
+    # Lines added or removed: the statements after move, their findings with them.
+    (0, '    exp = Experiment(workspace=ws, name="exp")', '    exp = Experiment(workspace=ws, name="exp")\n', True),
+    (0, '    exp = Experiment(workspace=ws, name="exp")', '    exp = Experiment(workspace=ws,\n\n name="exp")', True),
+    (0, '        run.log("a", label)\n', '', True),
+    (0, 'def submit(i):', '\n\n# a comment\n\ndef submit(i):', True),  # between top-level statements
+    (0, 'def submit(i):', 'extra = 1\n\n\ndef submit(i):', False),  # a new module-level statement
+    (0, '        return 2', '        y = 3\n\n        return 2', True),
+    (2, '    return x + 1', '    return x + 1\n', True),
+
     (1, '    x = 1', '    command = 1', True),  # a unit whose checks read the whole tree
     (1, '    y = 2', '    range = 2', True),
     (2, '    return x + 1', '    return x + 2', True),
@@ -377,3 +457,24 @@ def test_a_module_binding_reassigned_to_something_else_is_no_crash():
     source = ("from azureml.core import Workspace\nws = Workspace.from_config()\nws = None\n\n"
               "def f():\n    return ws.get_details()\n")
     assert analyze(source).syntax_error is None
+
+
+def test_every_text_naming_a_line_is_recognised_when_lines_move():
+    """Incremental analysis walks again the findings whose texts name a line, when an
+    edit moves lines: each such text the rules and planning write must be recognised
+    ("on line {n}", "lines {a} and {b}", "line(s) {listed}", a line number after a
+    string split over two lines)."""
+    server = Path(incremental.__file__).resolve().parent.parent
+    sources = [*sorted((server / "rules").glob("*.py")), server / "analysis" / "plan.py", server / "analysis" / "visitor.py"]
+    seen = 0
+    for path in sources:
+        text = path.read_text()
+        for match in re.finditer(r"\bline[^\s{}]* \{", text):  # a word starting "line" before a value
+            seen += 1
+            assert incremental._NAMED_LINES.search(match.group(0)[:-1] + "12"), (path.name, match.group(0))
+        for match in re.finditer(r"\{[^{}]*(?:lineno|\.line)\}", text):  # a line number written out
+            before = re.sub(r'"\s*\n\s*f?"', "", text[max(0, match.start() - 80):match.start()])
+            before = re.sub(r"\{[^{}]*\}", "12", before)  # values written before it
+            seen += 1
+            assert incremental._NAMED_LINES.search(before + "12"), (path.name, before[-30:] + match.group(0))
+    assert seen > 20

@@ -111,7 +111,9 @@ def _analyze(source: str, settings: Settings, previous: Analysis | None, state, 
             _stop_after(analyzer, started + time_limit)
 
     try:
-        result = reanalyze(state, source, tree, lines, prepare) if state is not None else None
+        # (Read once: the tree becomes the next edit's old tree, which must not carry it.)
+        moved = tree.__dict__.pop("moved", None)
+        result = reanalyze(state, source, tree, lines, prepare, moved) if state is not None else None
         if result is None:
             result = analyze_tree(source, tree, lines, prepare)
         if time_limit is not None and time.monotonic() > started + time_limit:

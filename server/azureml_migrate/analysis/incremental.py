@@ -14,6 +14,10 @@ it touches SDK v1), nothing any other statement sees has changed:
   another statement's block) are walked again on every edit.  `global` statements,
   a changed set of names assigned strings (when a check read it), or a changed
   module-level statement fall back to a whole-file walk.
+- lines added or removed (Enter): the statements after the edit keep their nodes, moved
+  by the parse (analysis/reparse.py); their findings' spans move with them, and so do
+  the line numbers their texts name ("also used on line 12"). A text naming an edited
+  line sends its unit to be walked again.
 - plan: findings depend on each other only through bindings.  The findings of the
   module pass, plus those of every unit whose function bodies use a module-level binding
   ("linked" units), form one region that is planned again every time (from the state the
@@ -28,12 +32,14 @@ its findings and bindings are reused and updated in place, so it must not be use
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Callable
 
 from ..text import Lines
-from .model import Analysis, Binding, Escape, Finding
+from .model import Analysis, Binding, Escape, Finding, Span
 from .plan import (FILE_WIDE, escapes_of, mark_suppressed, name_bindings, plan, plan_imports, plan_region,
                    suppressions)
+from .reparse import Moved
 from .visitor import Analyzer, Scope, Segment, Unit, in_walk_order, statement_ids
 
 
@@ -117,11 +123,12 @@ def analyze_tree(source: str, tree: ast.Module, lines: Lines, prepare: Callable[
 
 
 def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
-              prepare: Callable[[Analyzer], None]) -> Analysis | None:
+              prepare: Callable[[Analyzer], None], moved: Moved | None = None) -> Analysis | None:
     """The analysis of `tree` reusing `state`, or None when the edit needs a whole-file walk.
 
     `tree` must come from `reparse`: the top-level statements an edit did not touch are
-    the previous tree's own nodes.
+    the previous tree's own nodes (moved by `moved.delta` lines from `moved.index` on,
+    when the edit added or removed lines).
     """
     units, body = state.units, tree.body
     if len(body) != len(units) or state.uses_global or state.module_pass_tainted:
@@ -137,7 +144,21 @@ def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
         if not units[i].seg0.is_inert() or not same_header(old, new):
             return None
     changed_set = set(changed)
-    redo = sorted(changed_set | state.tainted)
+    redo_set = changed_set | state.tainted
+    if moved is not None:
+        # Lines were added or removed: what the statements after the edit found moves with
+        # them (their nodes already have), and the line numbers texts name ("also used on
+        # line 12") are moved too. A text naming an edited line is stale: its unit is walked
+        # again (in the module's own pass, everything is).
+        for i, unit in enumerate(units):
+            if i in changed_set:
+                continue
+            if not all(_move_named_lines(f, moved) for f in unit.seg0.findings):
+                return None
+            if not all(_move_named_lines(f, moved) for seg in unit.levels for f in seg.findings):
+                redo_set.add(i)
+        _move(units, moved, redo_set)
+    redo = sorted(redo_set)
     # Checks read the findings of the bindings they use (`config.creator.safety`): show them
     # those findings as the walk left them, not as the last planning changed them.
     _restore_walk(_region_findings(units))
@@ -244,6 +265,69 @@ def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
     analysis.escapes = [e for b in analysis.bindings for e in by_binding.get(id(b), ())]
     analysis.incremental = state
     return analysis
+
+
+# How the rules' texts name lines: "on line 12", "lines 3 and 5", "the line(s) 4, 9"
+# (tests/test_reparse.py checks every text the rules write against it).
+_NAMED_LINES = re.compile(r"\b(line(?:s|\(s\))? )(\d+(?:(?:,? and |, |-)\d+)*)")
+_NUMBER = re.compile(r"\d+")
+
+
+def _move_named_lines(f: Finding, moved: Moved) -> bool:
+    """Move the line numbers the finding's texts name past the edit by `moved.delta`;
+    False when one names an edited line."""
+    stale = False
+
+    def number(m: re.Match) -> str:
+        nonlocal stale
+        n = int(m.group(0))
+        if n > moved.last:
+            return str(n + moved.delta)
+        if n >= moved.first:
+            stale = True
+        return m.group(0)
+
+    def lines(m: re.Match) -> str:
+        return m.group(1) + _NUMBER.sub(number, m.group(2))
+
+    def move(text: str) -> str:
+        return _NAMED_LINES.sub(lines, text) if "line" in text else text
+
+    def move_facts(facts: dict) -> None:
+        for key, value in facts.items():
+            if isinstance(value, str) and "line" in value:
+                facts[key] = move(value)
+
+    if f.walked is not None:
+        safety, message, facts = f.walked
+        move_facts(facts)
+        f.walked = (safety, move(message), facts)
+    f.message = move(f.message)
+    if f.blocked:
+        f.blocked = move(f.blocked)
+    move_facts(f.facts)
+    return not stale
+
+
+def _move(units: list[Unit], moved: Any, redo: set[int]) -> None:
+    """Move the spans of what the units from `moved.index` on found by `moved.delta` lines
+    (the module pass of each; the function bodies of those not walked again)."""
+    delta = moved.delta
+
+    def move(span: Span) -> Span:
+        return Span(span.line + delta, span.col, span.end_line + delta, span.end_col)
+
+    for i in range(moved.index, len(units)):
+        unit = units[i]
+        segments = unit.segments() if i not in redo else [unit.seg0]
+        for seg in segments:
+            for f in seg.findings:
+                f.span = move(f.span)
+            if seg.import_refs:
+                seg.import_refs = [(name, move(span), stmt_id) for name, span, stmt_id in seg.import_refs]
+        if i not in redo:
+            for e in unit.escapes:
+                e.span = move(e.span)
 
 
 def same_header(a: Any, b: Any) -> bool:

@@ -711,7 +711,7 @@ automl_config.set_training(
             rule=self, symbol=AUTOML, span=site.analyzer.span(stmt), node=stmt, stmt=stmt, safety=SAFE,
             message=f"`{settings.name}` holds the settings of `{site.assigned_name()} = AutoMLConfig(...)`; "
                     "they move into the v2 job with it",
-            facts={"settings_of": site.stmt.lineno},
+            facts={"settings_of": site.stmt},
         )
         site.analyzer.seg.findings.append(finding)
         site.require_finding(finding)
