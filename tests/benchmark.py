@@ -323,6 +323,15 @@ def _cmd_ms(cmd: list[str], repeat: int, cwd: str) -> float | None:
     return median_ms(run, repeat)
 
 
+def _script_python(script: str | None) -> str | None:
+    """The interpreter a console script's first line names."""
+    if script is None:
+        return None
+    with open(script, "rb") as fh:
+        first = fh.readline().decode(errors="replace").strip()
+    return first[2:].split()[0] if first.startswith("#!") and "python" in first else None
+
+
 def bench_cli(repeat: int) -> None:
     print("CLI (whole process, the same 2,000-line typical v1 file for each tool)")
     with tempfile.TemporaryDirectory() as tmp:
@@ -335,6 +344,13 @@ def bench_cli(repeat: int) -> None:
             return
         if ruff is not None:
             row("azureml-migrate check vs ruff check --select ALL", ours, "ms", "<= 3x ruff", ruff, "ruff")
+            # The floor for any Python tool here: the interpreter that runs azureml-migrate
+            # starting and running nothing (site-packages' .pth files included).
+            python = _script_python(_tool("azureml-migrate"))
+            start = _cmd_ms([python, "-c", "pass"], repeat, tmp) if python else None
+            if start is not None:
+                row("  of which the Python interpreter starting", start, "ms", "-", ruff, "ruff")
+                row("  the rest (imports, analysis, output)", ours - start, "ms", "-", ruff, "ruff")
         if fixit is not None:
             row("fixit lint vs azureml-migrate check", fixit, "ms", ">= 30x ours", ours, "azureml-migrate")
 

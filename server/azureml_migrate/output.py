@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -89,6 +88,8 @@ def summary(records: list[Record]) -> str:
 
 
 def as_json(records: list[Record]) -> str:
+    import json
+
     return json.dumps([r.as_json() for r in records], indent=2)
 
 
@@ -152,4 +153,6 @@ def sarif(records: list[Record]) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(doc, indent=2)
