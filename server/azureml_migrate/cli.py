@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import __version__
 from .analysis.model import Span
@@ -139,22 +139,25 @@ def run(argv: list[str] | None = None) -> int:
     return 1 if records else 0
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     command: str
     diff: bool
     overrides: dict
     roots: tuple[str, ...] = ()  # the real paths given: `fix` writes nothing outside them
 
 
-@dataclass
 class _FileResult:
-    rows: list[dict] = field(default_factory=list)
-    diffs: list[str] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
-    errors: int = 0
-    fixed_files: int = 0
-    fixed_findings: int = 0
+    """What processing one file produced (sent back from worker processes)."""
+
+    __slots__ = ("rows", "diffs", "messages", "errors", "fixed_files", "fixed_findings")
+
+    def __init__(self, messages: list[str] | None = None, errors: int = 0) -> None:
+        self.rows: list[dict] = []
+        self.diffs: list[str] = []
+        self.messages: list[str] = [] if messages is None else messages
+        self.errors = errors
+        self.fixed_files = 0
+        self.fixed_findings = 0
 
 
 PARALLEL_FROM = 64  # files; below this, starting worker processes costs more than it saves
@@ -306,12 +309,14 @@ def _report(args: argparse.Namespace) -> int:
     return 1 if records else 0
 
 
-@dataclass
 class _NotebookOutcome:
-    records: list[Record] = field(default_factory=list)
-    diffs: list[str] = field(default_factory=list)
-    errors: int = 0
-    fixed: int = 0
+    __slots__ = ("records", "diffs", "errors", "fixed")
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+        self.diffs: list[str] = []
+        self.errors = 0
+        self.fixed = 0
 
 
 def _notebook(path: str, src, settings: Settings, args: argparse.Namespace, writing: bool) -> _NotebookOutcome:

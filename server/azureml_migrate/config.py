@@ -12,9 +12,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 # azureml-core 1.61.0.post4's DEFAULT_CPU_IMAGE: what v1 used when code named no image.
 V1_DEFAULT_CPU_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20251130.v1"
@@ -24,8 +23,7 @@ _IMAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*\Z")  # registry/name:tag@di
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\Z")  # package.module.Class
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     select: tuple[str, ...] = ()  # rule codes or prefixes; empty = all
     ignore: tuple[str, ...] = ()
     unsafe_fixes: bool = False
@@ -43,7 +41,7 @@ class Settings:
         rel = os.path.relpath(os.path.abspath(path), self.root or os.getcwd()).replace(os.sep, "/")
         extra = [c for glob, codes in self.per_file_ignores
                  if fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(os.path.basename(rel), glob) for c in codes]
-        return replace(self, ignore=self.ignore + tuple(extra)) if extra else self
+        return self._replace(ignore=self.ignore + tuple(extra)) if extra else self
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):
@@ -85,7 +83,7 @@ class Settings:
                     changes[norm] = value.strip()
             else:
                 problems.append(f"unknown setting {key!r}")
-        return replace(self, **changes), problems
+        return self._replace(**changes), problems
 
 
 DEFAULT = Settings()
@@ -121,7 +119,7 @@ def load_pyproject(pyproject: str) -> tuple[Settings, tuple[str, ...]]:
     table = data.get("tool", {}).get("azureml-migrate", {})
     if not isinstance(table, dict):
         return DEFAULT, (f"{pyproject}: [tool.azureml-migrate] must be a table; defaults used",)
-    settings, problems = replace(DEFAULT, root=os.path.dirname(pyproject)).merged(table)
+    settings, problems = DEFAULT._replace(root=os.path.dirname(pyproject)).merged(table)
     return settings, tuple(f"{pyproject}: {p}" for p in problems)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from . import __version__
@@ -12,12 +11,16 @@ from .rules.registry import BY_CODE
 HOMEPAGE = "https://github.com/azureml-migrate/azureml-migrate"
 
 
-@dataclass
 class Record:
-    path: str
-    finding: Finding
-    cell: int | None = None  # 1-based among all cells, for notebooks
-    span: Span | None = None  # cell-relative, for notebooks
+    """A finding as reported for one file (for notebooks: in its cell's own lines)."""
+
+    __slots__ = ("path", "finding", "cell", "span")
+
+    def __init__(self, path: str, finding: Finding, cell: int | None = None, span: Span | None = None) -> None:
+        self.path = path
+        self.finding = finding
+        self.cell = cell  # 1-based among all cells, for notebooks
+        self.span = span  # cell-relative, for notebooks
 
     @property
     def where(self) -> Span:

@@ -6,11 +6,9 @@ import codecs
 import contextlib
 import io
 import os
-import shutil
-import tempfile
 import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".mypy_cache",
              ".pytest_cache", ".ruff_cache", "site-packages", ".ipynb_checkpoints"}
@@ -81,8 +79,7 @@ def walk(paths: list[str]) -> Iterator[str]:
             raise SourceError(f"{path}: no such file or directory")
 
 
-@dataclass
-class SourceFile:
+class SourceFile(NamedTuple):
     path: str
     text: str
     encoding: str
@@ -117,6 +114,9 @@ def write(src: SourceFile, text: str) -> None:
         data = codecs.BOM_UTF8 + data
     if not os.access(src.path, os.W_OK):  # replacing would bypass the file's own permissions
         raise SourceError(f"{src.path}: cannot write: permission denied; left unchanged")
+    import shutil  # (here: `check` never writes, and these cost it an import)
+    import tempfile
+
     directory, name = os.path.split(os.path.abspath(src.path))
     tmp = None
     try:

@@ -150,12 +150,13 @@ def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
         # them (their nodes already have), and the line numbers texts name ("also used on
         # line 12") are moved too. A text naming an edited line is stale: its unit is walked
         # again (in the module's own pass, everything is).
+        mover = _LineMover(moved)
         for i, unit in enumerate(units):
             if i in changed_set:
                 continue
-            if not all(_move_named_lines(f, moved) for f in unit.seg0.findings):
+            if not all([mover.finding(f) for f in unit.seg0.findings]):
                 return None
-            if not all(_move_named_lines(f, moved) for seg in unit.levels for f in seg.findings):
+            if not all([mover.finding(f) for seg in unit.levels for f in seg.findings]):
                 redo_set.add(i)
         _move(units, moved, redo_set)
     redo = sorted(redo_set)
@@ -273,40 +274,45 @@ _NAMED_LINES = re.compile(r"\b(line(?:s|\(s\))? )(\d+(?:(?:,? and |, |-)\d+)*)")
 _NUMBER = re.compile(r"\d+")
 
 
-def _move_named_lines(f: Finding, moved: Moved) -> bool:
-    """Move the line numbers the finding's texts name past the edit by `moved.delta`;
-    False when one names an edited line."""
-    stale = False
+class _LineMover:
+    """Moves the line numbers the findings' texts name past an edit by its `delta`, and
+    notes texts that name an edited line (stale: their unit is walked again)."""
 
-    def number(m: re.Match) -> str:
-        nonlocal stale
+    def __init__(self, moved: Moved) -> None:
+        self.moved = moved
+        self.stale = False
+
+    def _number(self, m: re.Match) -> str:
         n = int(m.group(0))
-        if n > moved.last:
-            return str(n + moved.delta)
-        if n >= moved.first:
-            stale = True
+        if n > self.moved.last:
+            return str(n + self.moved.delta)
+        if n >= self.moved.first:
+            self.stale = True
         return m.group(0)
 
-    def lines(m: re.Match) -> str:
-        return m.group(1) + _NUMBER.sub(number, m.group(2))
+    def _lines(self, m: re.Match) -> str:
+        return m.group(1) + _NUMBER.sub(self._number, m.group(2))
 
-    def move(text: str) -> str:
-        return _NAMED_LINES.sub(lines, text) if "line" in text else text
+    def text(self, text: str) -> str:
+        return _NAMED_LINES.sub(self._lines, text) if "line" in text else text
 
-    def move_facts(facts: dict) -> None:
+    def facts(self, facts: dict) -> None:
         for key, value in facts.items():
             if isinstance(value, str) and "line" in value:
-                facts[key] = move(value)
+                facts[key] = self.text(value)
 
-    if f.walked is not None:
-        safety, message, facts = f.walked
-        move_facts(facts)
-        f.walked = (safety, move(message), facts)
-    f.message = move(f.message)
-    if f.blocked:
-        f.blocked = move(f.blocked)
-    move_facts(f.facts)
-    return not stale
+    def finding(self, f: Finding) -> bool:
+        """Move what `f` keeps; False when a text names an edited line."""
+        self.stale = False
+        if f.walked is not None:
+            safety, message, facts = f.walked
+            self.facts(facts)
+            f.walked = (safety, self.text(message), facts)
+        f.message = self.text(f.message)
+        if f.blocked:
+            f.blocked = self.text(f.blocked)
+        self.facts(f.facts)
+        return not self.stale
 
 
 def _move(units: list[Unit], moved: Any, redo: set[int]) -> None:

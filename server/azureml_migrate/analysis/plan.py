@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from operator import attrgetter
 
 from typing import Callable
@@ -29,13 +28,17 @@ FILE_WIDE = 0  # the "line" of `# azureml-migrate: ignore-file[...]` comments
 _POSITION = attrgetter("span.line", "span.col")  # sort key: where a finding starts
 
 
-@dataclass
 class Suppression:
-    line: int
-    col: int
-    end_col: int
-    codes: set[str] | None  # None: every code
-    used: bool = False
+    """An ignore comment: where it is, the codes it names (None: every code), and whether
+    it silenced something."""
+
+    __slots__ = ("line", "col", "end_col", "codes", "used")
+
+    def __init__(self, line: int, col: int, end_col: int, codes: set[str] | None, used: bool = False) -> None:
+        self.line, self.col, self.end_col, self.codes, self.used = line, col, end_col, codes, used
+
+    def __repr__(self) -> str:
+        return f"Suppression(line {self.line}: {sorted(self.codes) if self.codes else 'all'})"
 
 
 def suppressions(source: str, lines: Lines) -> dict[int, Suppression]:

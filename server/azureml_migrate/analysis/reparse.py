@@ -38,14 +38,13 @@ def reparse(old_source: str, old_tree: ast.Module, new_source: str) -> ast.Modul
     # in each text; the lines after them are the same in both, `delta` lines apart.
     line_start = new_source.rfind("\n", 0, prefix) + 1
     first = new_source.count("\n", 0, prefix) + 1
-    old_middle = _newlines_to_line_end(old_source, prefix, len(old_source) - suffix)
-    new_middle = _newlines_to_line_end(new_source, prefix, len(new_source) - suffix)
-    delta = new_source.count("\n") - old_source.count("\n")
-    if delta:  # whole lines: a middle ending in a line break ends that line
-        old_middle, new_middle = old_source.count("\n", prefix, len(old_source) - suffix), \
-            new_source.count("\n", prefix, len(new_source) - suffix)
-    else:
-        old_middle = new_middle = max(old_middle, new_middle)
+    if old_source.count("\n") != new_source.count("\n"):
+        # Lines added or removed: each text's edited lines end where its middle ends.
+        old_middle = old_source.count("\n", prefix, len(old_source) - suffix)
+        new_middle = new_source.count("\n", prefix, len(new_source) - suffix)
+    else:  # the same lines in both, up to the line either middle ends on
+        old_middle = new_middle = max(_newlines_to_line_end(new_source, prefix, len(new_source) - suffix),
+                                      _newlines_to_line_end(old_source, prefix, len(old_source) - suffix))
     edited = _lines(new_source, line_start, new_middle + 1)
     return _splice(old_tree, first, first + old_middle, edited, new_source, line_start, first)
 

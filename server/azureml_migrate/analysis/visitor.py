@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
 from typing import Any, Union
 
 from ..astutil import call_arg, is_string_expr
@@ -26,9 +25,23 @@ from . import v1_names
 from .model import Binding, Escape, Finding, Occurrence, Span
 
 
-@dataclass(frozen=True)
 class ImportRef:
-    qualified: str  # what the local name refers to, e.g. "azureml.core.Workspace"
+    """What a local name imported from `azureml` refers to, e.g. "azureml.core.Workspace"
+    (equal when they name the same thing: branches that import it alike agree)."""
+
+    __slots__ = ("qualified",)
+
+    def __init__(self, qualified: str) -> None:
+        self.qualified = qualified
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImportRef) and other.qualified == self.qualified
+
+    def __hash__(self) -> int:
+        return hash(self.qualified)
+
+    def __repr__(self) -> str:
+        return f"ImportRef({self.qualified})"
 
 
 # Sym and Obj are made for most names and attributes the walk reads: plain classes with

@@ -12,10 +12,8 @@ Two hooks, both optional:
 
 from __future__ import annotations
 
-import inspect
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, AbstractSet, Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, AbstractSet, Any, ClassVar, NamedTuple, Sequence
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -40,8 +38,7 @@ DOCS = {
 }
 
 
-@dataclass(frozen=True)
-class BindingSpec:
+class BindingSpec(NamedTuple):
     """What assigning the result of a matched call to a name creates.
 
     `mode` says what the fix does to the variable, which decides how other uses are
@@ -108,6 +105,8 @@ class Rule:
     # -- documentation ---------------------------------------------------------------
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
+        import inspect  # (for hover and docs only; the command line does without it)
+
         text = inspect.getdoc(cls) or ""
         sections: dict[str, str] = {}
         current = "summary"
