@@ -314,3 +314,62 @@ async def test_quick_fix_on_an_except_clause_migrates_its_try(client: LanguageCl
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=7, character=12)))
     assert "AML418" in hover.contents.value
+
+
+LIBRARY = '''\
+from azureml.core import Run, Workspace, Experiment, ScriptRunConfig
+
+
+def train(values):
+    run = Run.get_context()
+    for step, v in enumerate(values):
+        run.log("loss", v)
+    run.tag("done", "yes")
+
+
+def submit(name):
+    ws = Workspace.from_config()
+    exp = Experiment(workspace=ws, name=name)
+    cfg = ScriptRunConfig(source_directory=".", script="train.py", compute_target="cpu")
+    run = exp.submit(cfg)
+    run.wait_for_completion(show_output=True)
+    return run
+'''
+
+
+async def test_enter_moves_the_findings_below_it(client: LanguageClient):
+    """A line break typed in a function (an incremental change) moves every finding below
+    it: the diagnostics and a quick fix after it equal those of the text opened afresh."""
+    open_doc(client, LIBRARY)
+    await diagnostics(client)
+    enter = types.Position(line=4, character=len("    run = Run.get_context()"))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=enter, end=enter),
+                                                                text="\n    ")]))
+    typed = LIBRARY.replace("    run = Run.get_context()\n", "    run = Run.get_context()\n    \n")
+    moved = await diagnostics(client, version=2)
+    assert [(d.code, d.range) for d in moved] == [(d.code, d.range) for d in await _fresh(client, typed)]
+    line = typed.splitlines().index("    ws = Workspace.from_config()")
+    new, fresh = [apply_edit(typed, (await resolved(client, await _quick_fix(client, uri, line))).edit,
+                             encoding(client)) for uri in (URI, FRESH)]
+    assert new == fresh
+    assert "ml_client = MLClient.from_config(DefaultAzureCredential())" in new
+    assert "run = Run.get_context()" in new  # the function above is left as it was
+
+
+async def _quick_fix(client: LanguageClient, uri: str, line: int) -> types.CodeAction:
+    pos = types.Position(line=line, character=10)
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=pos, end=pos),
+        context=types.CodeActionContext(diagnostics=[])))
+    return next(a for a in actions if a.kind == types.CodeActionKind.QuickFix and a.title.startswith("Migrate"))
+
+
+FRESH = "file:///work/project/fresh.py"
+
+
+async def _fresh(client: LanguageClient, text: str) -> list[types.Diagnostic]:
+    """The diagnostics of `text` opened as another document."""
+    open_doc(client, text, uri=FRESH)
+    return await diagnostics(client, uri=FRESH)
