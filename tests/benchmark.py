@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ast
+import gc
 import keyword
 import os
 import random
@@ -108,6 +109,26 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def paired_ms(fn, base, repeat: int, base_repeat: int = 1) -> tuple[float, float]:
+    """Medians of `fn` and of its baseline `base`, measured in turn (fn, base, fn, base,
+    ...): this shared machine's speed drifts within a run, and a ratio of two medians
+    taken minutes apart would carry that drift. The garbage each leaves is collected
+    before the next starts (untimed), so neither pays for the other's."""
+    times: list[float] = []
+    base_times: list[float] = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+        for _ in range(base_repeat):
+            gc.collect()
+            t = time.perf_counter()
+            base()
+            base_times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), statistics.median(base_times)
+
+
 def row(name: str, value: float, unit: str, budget: str, baseline: float | None = None, base_name: str = "") -> None:
     ratio = f"{value / baseline:6.2f}x {base_name}" if baseline else ""
     print(f"  {name:<46} {value:10.2f} {unit:<4} budget {budget:<10} {ratio}")
@@ -189,9 +210,8 @@ def bench_engine(repeat: int) -> None:
                 continue
             text = make(n)
             findings = len(analyze(text).visible)
-            base = median_ms(lambda: ast.parse(text), repeat)
-            row(f"diagnostics, {n:,} {kind} v1 lines ({findings} findings)", median_ms(lambda: analyze(text), repeat),
-                "ms", budget, base, "ast.parse")
+            ours, base = paired_ms(lambda: analyze(text), lambda: ast.parse(text), repeat)
+            row(f"diagnostics, {n:,} {kind} v1 lines ({findings} findings)", ours, "ms", budget, base, "ast.parse")
     for kind, make in (("dense", v1_file), ("typical", typical_file)):
         for n in (2000, 10000):
             text = make(n)
@@ -253,9 +273,8 @@ def bench_engine(repeat: int) -> None:
     for kind, make in (("dense", v1_file), ("typical", typical_file)):
         text = make(2000)
         analysis = analyze(text)
-        row(f"whole-file migration, 2,000 {kind} lines",
-            median_ms(lambda: fix_all(analysis, DEFAULT, True), max(3, repeat // 3)),
-            "ms", "1000 ms", median_ms(lambda: ast.parse(text), repeat), "ast.parse")
+        ours, base = paired_ms(lambda: fix_all(analysis, DEFAULT, True), lambda: ast.parse(text), max(3, repeat // 3), 3)
+        row(f"whole-file migration, 2,000 {kind} lines", ours, "ms", "1000 ms", base, "ast.parse")
 
 
 def _rss_kb(pid: int) -> int:
@@ -332,22 +351,41 @@ def _script_python(script: str | None) -> str | None:
     return first[2:].split()[0] if first.startswith("#!") and "python" in first else None
 
 
+def _cmds_ms(cmds: list[list[str] | None], repeat: int, cwd: str) -> list[float | None]:
+    """Median whole-process times of several commands, run in turn (see paired_ms); None
+    for a command not installed."""
+    runs = []
+    for cmd in cmds:
+        exe = _tool(cmd[0]) if cmd else None
+        runs.append(None if exe is None else [exe, *cmd[1:]])
+    times: list[list[float]] = [[] for _ in runs]
+    for i in range(repeat + 1):  # the first round warms the file cache
+        for k, cmd in enumerate(runs):
+            if cmd is None:
+                continue
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if i:
+                times[k].append((time.perf_counter() - t) * 1000)
+    return [statistics.median(ts) if ts else None for ts in times]
+
+
 def bench_cli(repeat: int) -> None:
     print("CLI (whole process, the same 2,000-line typical v1 file for each tool)")
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "job.py").write_text(typical_file(2000))
-        ours = _cmd_ms(["azureml-migrate", "check", "job.py"], repeat, tmp)
-        ruff = _cmd_ms(["ruff", "check", "--no-cache", "--isolated", "--select", "ALL", "job.py"], repeat, tmp)
+        # The floor for any Python tool here: the interpreter that runs azureml-migrate
+        # starting and running nothing (site-packages' .pth files included).
+        python = _script_python(_tool("azureml-migrate"))
+        ours, ruff, start = _cmds_ms([["azureml-migrate", "check", "job.py"],
+                                      ["ruff", "check", "--no-cache", "--isolated", "--select", "ALL", "job.py"],
+                                      [python, "-c", "pass"] if python else None], repeat, tmp)
         fixit = _cmd_ms(["fixit", "lint", "job.py"], max(2, repeat // 5), tmp)
         if ours is None:
             print("  azureml-migrate is not installed (pip install -e .)")
             return
         if ruff is not None:
             row("azureml-migrate check vs ruff check --select ALL", ours, "ms", "<= 3x ruff", ruff, "ruff")
-            # The floor for any Python tool here: the interpreter that runs azureml-migrate
-            # starting and running nothing (site-packages' .pth files included).
-            python = _script_python(_tool("azureml-migrate"))
-            start = _cmd_ms([python, "-c", "pass"], repeat, tmp) if python else None
             if start is not None:
                 row("  of which the Python interpreter starting", start, "ms", "-", ruff, "ruff")
                 row("  the rest (imports, analysis, output)", ours - start, "ms", "-", ruff, "ruff")

@@ -315,7 +315,7 @@ class _LineMover:
         return not self.stale
 
 
-def _move(units: list[Unit], moved: Any, redo: set[int]) -> None:
+def _move(units: list[Unit], moved: Moved, redo: set[int]) -> None:
     """Move the spans of what the units from `moved.index` on found by `moved.delta` lines
     (the module pass of each; the function bodies of those not walked again)."""
     delta = moved.delta
