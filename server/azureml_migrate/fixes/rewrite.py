@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -35,6 +35,14 @@ class Unit:
     last: int
     findings: list[Finding]
     parts: int = 1  # units joined into this one (see _batched)
+    _top: list[ast.stmt] | None = field(default=None, repr=False)
+
+    @property
+    def top(self) -> list[ast.stmt]:
+        """The findings' statements, without those nested in another one (computed once)."""
+        if self._top is None:
+            self._top = _top_statements(self)
+        return self._top
 
 
 def units_for(findings: Iterable[Finding], lines: Lines) -> list[Unit]:
@@ -63,7 +71,7 @@ def _batched(units: list[Unit], block_of: dict[int, tuple[list[ast.stmt], int]])
     out: list[Unit] = []
     previous: tuple[list[ast.stmt], int] | None = None  # the block and index of the last unit's last statement
     for unit in units:
-        top = _top_statements(unit)
+        top = unit.top
         first = block_of.get(id(top[0]))
         if (out and first is not None and previous is not None and first[0] is previous[0]
                 and first[1] == previous[1] + 1 and unit.first == out[-1].last + 1):
@@ -371,7 +379,7 @@ def rewrite_unit(text: str, unit: Unit, first_line_text: str, ctx: FixContext, w
         if b is not None and b.new_name and b.new_name != b.name:
             renames[stmt_key] = b.new_name
     try:
-        keys = OrdinalKeys(_top_statements(unit), ctx.lines, offset)
+        keys = OrdinalKeys(unit.top, ctx.lines, offset)
         transformer = _UnitTransformer(keys, targets, statement_targets, renames, ctx)
         new = module.visit(transformer)
         keys.finish()
@@ -432,7 +440,7 @@ def apply(analysis: Analysis, findings: list[Finding], settings: Settings) -> st
         start = lines.starts[unit.first - 1]
         end = lines.line_end(unit.last)
         text = source[start:end]
-        top = _top_statements(unit)
+        top = unit.top
         block = analysis.block_of.get(id(top[0]), (None, 0))[0]
         whole = block is None or len(block) == len(top)
         new = rewrite_unit(text, unit, lines.line(unit.first), ctx, whole)
