@@ -478,3 +478,18 @@ def test_every_text_naming_a_line_is_recognised_when_lines_move():
             seen += 1
             assert incremental._NAMED_LINES.search(before + "12"), (path.name, before[-30:] + match.group(0))
     assert seen > 20
+
+
+@pytest.mark.parametrize("text, moved, stale", [
+    ("`ws` is also used on line 12", "`ws` is also used on line 13", False),
+    ("set twice (lines 3 and 12)", "set twice (lines 3 and 13)", False),
+    ("unsafe like the line(s) 4, 9", "unsafe like the line(s) 4, 10", False),
+    ("between line 12 and the step", "between line 13 and the step", False),
+    ("the pipeline 12 and an inline 7", "the pipeline 12 and an inline 7", False),
+    ("`x` on line 5", "`x` on line 5", True),  # the edited line itself
+    ("see line no. 12", "see line no. 12", True),  # a form the mover does not know
+])
+def test_line_numbers_in_texts_move_with_the_lines(text, moved, stale):
+    """An edit that added a line after line 5 (old lines 5..5 edited, one more line)."""
+    mover = incremental._LineMover(incremental.Moved(index=0, delta=1, first=5, last=5))
+    assert (mover.text(text), mover.stale) == (moved, stale)

@@ -272,6 +272,9 @@ def reanalyze(state: WalkState, source: str, tree: ast.Module, lines: Lines,
 # (tests/test_reparse.py checks every text the rules write against it).
 _NAMED_LINES = re.compile(r"\b(line(?:s|\(s\))? )(\d+(?:(?:,? and |, |-)\d+)*)")
 _NUMBER = re.compile(r"\d+")
+# The word "line" shortly before a number, in any form: one _NAMED_LINES does not know is
+# treated as naming an edited line (its unit is walked again) rather than left stale.
+_ANY_LINE_NUMBER = re.compile(r"\bline\D{0,6}\d")
 
 
 class _LineMover:
@@ -294,7 +297,12 @@ class _LineMover:
         return m.group(1) + _NUMBER.sub(self._number, m.group(2))
 
     def text(self, text: str) -> str:
-        return _NAMED_LINES.sub(self._lines, text) if "line" in text else text
+        if "line" not in text:
+            return text
+        if len(_ANY_LINE_NUMBER.findall(text)) != len(_NAMED_LINES.findall(text)):
+            self.stale = True
+            return text
+        return _NAMED_LINES.sub(self._lines, text)
 
     def facts(self, facts: dict) -> None:
         for key, value in facts.items():
