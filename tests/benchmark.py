@@ -332,14 +332,7 @@ def _tool(name: str) -> str | None:
 
 
 def _cmd_ms(cmd: list[str], repeat: int, cwd: str) -> float | None:
-    exe = _tool(cmd[0])
-    if exe is None:
-        return None
-    cmd = [exe, *cmd[1:]]
-    def run():
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    run()
-    return median_ms(run, repeat)
+    return _cmds_ms([cmd], repeat, cwd)[0]
 
 
 def _script_python(script: str | None) -> str | None:

@@ -57,6 +57,19 @@ def is_string_expr(expr: ast.expr | None) -> bool:
     return False
 
 
+def attribute_chain(expr: ast.expr) -> tuple[ast.Name, list[str]] | None:
+    """`a.b.c` as its root name and the attributes read from it (`a`, ["b", "c"]); None
+    when the root is not a plain name."""
+    attrs: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        attrs.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    attrs.reverse()
+    return expr, attrs
+
+
 def parent_in(stmt: ast.stmt, node: ast.AST) -> ast.AST | None:
     """The node directly around `node` in `stmt`'s own expressions (not its blocks' statements)."""
     todo: list[ast.AST] = [stmt]

@@ -17,7 +17,7 @@ import ast
 import functools
 from typing import Any, Union
 
-from ..astutil import call_arg, is_string_expr
+from ..astutil import attribute_chain, call_arg, is_string_expr
 from ..rules import registry
 from ..rules.base import Check
 from ..text import Lines
@@ -695,17 +695,15 @@ class Analyzer:
     def exception_symbol(self, expr: ast.expr) -> str | None:
         """What an `except` clause names: the canonical v1 symbol, `builtins.<Name>` for an
         unbound name, or None when unknown. (A lookup only: nothing is recorded.)"""
-        attrs: list[str] = []
-        while isinstance(expr, ast.Attribute):
-            attrs.insert(0, expr.attr)
-            expr = expr.value
-        if not isinstance(expr, ast.Name):
+        chain = attribute_chain(expr)
+        if chain is None:
             return None
-        entry = self.peek(expr.id)
+        root, attrs = chain
+        entry = self.peek(root.id)
         if isinstance(entry, ImportRef):
             return _canonical(".".join([entry.qualified, *attrs]))
-        if entry is None and not attrs and not self.is_bound(expr.id):
-            return f"builtins.{expr.id}"
+        if entry is None and not attrs and not self.is_bound(root.id):
+            return f"builtins.{root.id}"
         return None
 
     def is_bound(self, name: str) -> bool:

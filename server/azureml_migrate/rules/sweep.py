@@ -46,7 +46,7 @@ from ..fixes.lazy import cst
 
 from ..analysis import v1_names
 from ..analysis.model import Binding
-from ..astutil import call_arg, literal
+from ..astutil import attribute_chain, call_arg, literal
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 from .jobs import SRC, ExperimentSubmit
@@ -90,20 +90,18 @@ def _ancestors(stmt: ast.AST, node: ast.AST) -> list[ast.AST]:
 
 def _callee(site, func: ast.expr) -> str | None:
     """The dotted name a call's function refers to (import or tracked variable), if known."""
-    attrs: list[str] = []
-    while isinstance(func, ast.Attribute):
-        attrs.insert(0, func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
+    chain = attribute_chain(func)
+    if chain is None:
         return None
-    entry = site.analyzer.peek(func.id)
+    root, attrs = chain
+    entry = site.analyzer.peek(root.id)
     if entry is not None and not isinstance(entry, Binding) and isinstance(getattr(entry, "qualified", None), str):
         # an import (analysis.visitor.ImportRef; not imported here: the visitor imports the rules)
         return ".".join([v1_names.canonical(entry.qualified), *attrs])
     if isinstance(entry, Binding):
         return ".".join([entry.kind, *attrs])
     if entry is None:
-        v2 = _v2_name(site, func.id)
+        v2 = _v2_name(site, root.id)
         if v2 is not None:
             return ".".join([v2, *attrs])
     return None
