@@ -325,3 +325,22 @@ def test_numpy_strings_logged_with_run_log_become_tags():
     (log,) = [f for f in analyze(source).visible if f.code.startswith("AML70") and "log" in f.symbol]
     assert log.fix_safety == "unsafe"
     assert 'mlflow.set_tag("kernel", np.str_(kernel))' in fix_all(analyze(source), DEFAULT, True)[0]
+
+
+@pytest.mark.parametrize("source", [
+    "[1, 'a', -2, (3, 4)]", "(1,)", "()", "{1, 2}", "{1, [2]}", "[x]", "[*a]", "[1, {'a': 2}]", "[[[]]]",
+    "{()}", "((1, 2), [3, {4}])", "[1+2j]", "[f'x']", "[set()]", "[b'1', None, True]", "(a.b, 1)",
+])
+def test_literal_answers_as_literal_eval(source):
+    """`astutil.literal` reads lists, tuples and sets itself (checks ask it of every
+    argument): its answer must stay `ast.literal_eval`'s."""
+    import ast
+
+    from azureml_migrate.astutil import literal
+
+    expr = ast.parse(source, mode="eval").body
+    try:
+        expected = (True, ast.literal_eval(expr))
+    except (ValueError, TypeError):
+        expected = (False, None)
+    assert literal(expr) == expected

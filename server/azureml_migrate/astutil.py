@@ -6,6 +6,9 @@ import ast
 from typing import Any
 
 
+_SEQUENCES: dict[type, Any] = {ast.List: list, ast.Tuple: tuple, ast.Set: set}
+
+
 def literal(expr: ast.expr | None) -> tuple[bool, Any]:
     """(True, value) when `expr` is a literal (constants and containers of them)."""
     if expr is None:
@@ -18,6 +21,18 @@ def literal(expr: ast.expr | None) -> tuple[bool, Any]:
         return True, expr.value
     if kind is ast.Name or kind is ast.Attribute:
         return False, None
+    make = _SEQUENCES.get(kind)
+    if make is not None:  # `["--lr", 0.01]`: one call per item, not literal_eval's closures
+        items = []
+        for item in expr.elts:  # type: ignore[attr-defined]
+            ok, value = literal(item)
+            if not ok:
+                return False, None
+            items.append(value)
+        try:
+            return True, make(items)
+        except TypeError:  # an unhashable item in a set
+            return False, None
     try:
         return True, ast.literal_eval(expr)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

@@ -266,9 +266,15 @@ class Site:
 
     def has_star_args(self) -> bool:
         call = self.node
-        return isinstance(call, ast.Call) and (
-            any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-        )
+        if not isinstance(call, ast.Call):
+            return False
+        for a in call.args:  # (loops, not any(): most checks ask, and generators cost more)
+            if isinstance(a, ast.Starred):
+                return True
+        for k in call.keywords:
+            if k.arg is None:
+                return True
+        return False
 
     def keywords(self) -> list[str]:
         call = self.node

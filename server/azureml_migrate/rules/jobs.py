@@ -8,6 +8,7 @@ declares which of those bindings its v2 form needs, so a fix pulls in the whole 
 from __future__ import annotations
 
 import ast
+import functools
 import shlex
 
 from ..fixes.lazy import cst
@@ -611,8 +612,7 @@ class ScriptRunConfigRule(Rule):
         inline configuration is absorbed and rewritten by this fix.  Its node count (a
         literal, checked by the configuration rule) becomes `instance_count=`.
         """
-        from .distributed import KINDS, _DistributedConfiguration
-
+        kinds, configuration_rule = _distributed_rules()
         expr = site.arg(7, "distributed_job_config")
         if expr is None:
             return None
@@ -622,9 +622,9 @@ class ScriptRunConfigRule(Rule):
             return None
         b = site.binding(expr)
         inline = site.inline(expr)
-        if b is not None and b.kind in KINDS and b.creator is not None:
+        if b is not None and b.kind in kinds and b.creator is not None:
             config = b.creator
-        elif inline is not None and isinstance(inline.rule, _DistributedConfiguration):
+        elif inline is not None and isinstance(inline.rule, configuration_rule):
             config = inline
         else:
             return ("`distributed_job_config` becomes `distribution=` and `instance_count=`: only an "
@@ -826,6 +826,26 @@ class RunConfigAttribute(Rule):
         return cst.Expr(value=call)
 
 
+@functools.cache
+def _run_kind_of_submitted() -> dict[str, str]:
+    """Kind of configuration `Experiment.submit` accepts besides a ScriptRunConfig -> the
+    kind of run it returns. (Looked up once: those rule modules import this one.)"""
+    from .automl import AUTOML, AUTOML_RUN
+    from .pipelines import PIPELINE, PIPELINE_RUN
+    from .sweep import HD_CONFIG, HD_RUN
+
+    return {PIPELINE: PIPELINE_RUN, AUTOML: AUTOML_RUN, HD_CONFIG: HD_RUN}
+
+
+@functools.cache
+def _distributed_rules() -> tuple[tuple[str, ...], type]:
+    """The distributed configuration kinds and their rules' base class (imported once:
+    that module imports this one)."""
+    from .distributed import KINDS, _DistributedConfiguration
+
+    return KINDS, _DistributedConfiguration
+
+
 class ExperimentSubmit(Rule):
     """Submit a run.
 
@@ -852,10 +872,6 @@ class ExperimentSubmit(Rule):
     after = ARTICLE_V2
 
     def check(self, site):
-        from .automl import AUTOML, AUTOML_RUN
-        from .pipelines import PIPELINE, PIPELINE_RUN
-        from .sweep import HD_CONFIG, HD_RUN
-
         if site.has_star_args() or set(site.keywords()) - {"config", "tags", "show_output"}:
             return Check(MANUAL, "only `config`, `tags` and `show_output` can be mapped")
         config = site.arg(0, "config")
@@ -864,7 +880,7 @@ class ExperimentSubmit(Rule):
         kind = b.kind if b is not None else (inline.symbol if inline is not None else None)
         facts: dict = {}
         # What v1 returns depends on what is submitted: later calls on the run match its rules.
-        submitted = {PIPELINE: PIPELINE_RUN, AUTOML: AUTOML_RUN, HD_CONFIG: HD_RUN}.get(kind or "")
+        submitted = _run_kind_of_submitted().get(kind or "")
         if submitted is not None:
             facts["creates_kind"] = submitted
         recv = site.receiver
@@ -877,7 +893,7 @@ class ExperimentSubmit(Rule):
             facts["workspace"] = workspace_of(recv.finding)
         else:
             return Check(MANUAL, "cannot tell which experiment this is", facts=facts)
-        if b is not None and b.kind in (SRC, AUTOML, PIPELINE, HD_CONFIG):
+        if b is not None and (b.kind == SRC or b.kind in _run_kind_of_submitted()):
             site.consume(config)
             site.require(b)
         elif inline is not None and isinstance(inline.rule, ScriptRunConfigRule):
@@ -887,6 +903,8 @@ class ExperimentSubmit(Rule):
                                  "migrated automatically", facts=facts)
         show = site.arg(None, "show_output")
         if show is not None:
+            from .automl import AUTOML
+
             ok, value = literal(show)
             if b is None or b.kind != AUTOML or not ok or not isinstance(value, bool):
                 return Check(MANUAL, "`show_output` must be a literal True or False on an AutoML submission", facts=facts)
