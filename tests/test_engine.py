@@ -344,3 +344,20 @@ def test_literal_answers_as_literal_eval(source):
     except (ValueError, TypeError):
         expected = (False, None)
     assert literal(expr) == expected
+
+
+@pytest.mark.parametrize("source", [
+    "x = call(a,\n         b)\n", "x = 'é' + f(ü,\r\n  ñ)\r\n", "if a:\n\tvalue = {1: [2,\n\t\t3]}\n",
+    "s = '''\none\ntwo'''\n", "y = 1; z = (\n  2)\n", "\fw = [\n 1]\n", "q = 'ß'\rr = (1,\r 2)\r",
+])
+def test_source_segments_are_ast_get_source_segment(source):
+    """`Lines.segment` (rules read argument text through it) gives what
+    `ast.get_source_segment` does, for every node, padded or not."""
+    import ast
+
+    from azureml_migrate.text import Lines
+
+    lines = Lines(source)
+    for node in ast.walk(ast.parse(source)):
+        for padded in (False, True):
+            assert lines.segment(node, padded=padded) == ast.get_source_segment(source, node, padded=padded)

@@ -39,6 +39,57 @@ def literal(expr: ast.expr | None) -> tuple[bool, Any]:
         return False, None
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """`node` and every node under it, in `ast.walk`'s order (breadth first, fields in
+    order), as a list: about three times faster than `ast.walk`'s generators, which the
+    checks' scans of whole scopes spent a sixth of analysing Microsoft's notebooks in."""
+    nodes = [node]
+    AST = ast.AST
+    for n in nodes:  # (the list grows while it is read: that is the queue)
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if isinstance(value, AST):
+                nodes.append(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        nodes.append(item)
+    return nodes
+
+
+# Nodes whose body runs at another time than the statement they are in.
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def names_bound(node: ast.AST) -> list[str]:
+    """The names a node binds or declares itself (targets, definitions, imports, handlers, patterns)."""
+    kind = type(node)
+    if kind is ast.Name:
+        return [node.id] if type(node.ctx) is not ast.Load else []  # type: ignore[attr-defined]
+    read = _BINDERS.get(kind)  # (one look-up: checks ask this of every node of a scope)
+    return read(node) if read is not None else []
+
+
+_BINDERS: dict[type, Any] = {
+    ast.Global: lambda n: list(n.names),
+    ast.Nonlocal: lambda n: list(n.names),
+    ast.FunctionDef: lambda n: [n.name],
+    ast.AsyncFunctionDef: lambda n: [n.name],
+    ast.ClassDef: lambda n: [n.name],
+    ast.alias: lambda n: [n.asname or n.name.split(".")[0]],
+    ast.arg: lambda n: [n.arg],
+    ast.ExceptHandler: lambda n: [n.name] if n.name else [],
+    ast.MatchAs: lambda n: [n.name] if n.name else [],
+    ast.MatchStar: lambda n: [n.name] if n.name else [],
+    ast.MatchMapping: lambda n: [n.rest] if n.rest else [],
+}
+
+
+def names_of(node: ast.AST) -> list[str]:
+    """The names a node itself reads, binds or declares (not those of the nodes under it)."""
+    return [node.id] if type(node) is ast.Name else names_bound(node)  # type: ignore[attr-defined]
+
+
 def call_arg(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
     """The argument bound to a parameter (by keyword, else by position; not `*args`)."""
     for kw in call.keywords:

@@ -17,7 +17,7 @@ import ast
 import functools
 from typing import Any, Union
 
-from ..astutil import attribute_chain, call_arg, is_string_expr
+from ..astutil import DEFINITIONS, attribute_chain, call_arg, is_string_expr, names_bound, walk
 from ..rules import registry
 from ..rules.base import Check
 from ..text import Lines
@@ -198,9 +198,10 @@ class Unit:
         return [self.seg0, *self.levels]
 
 
+
 def statement_ids(stmt: ast.stmt) -> set[int]:
     """ids of `stmt` and every statement inside it."""
-    return {id(n) for n in ast.walk(stmt) if isinstance(n, ast.stmt)}
+    return {id(n) for n in walk(stmt) if isinstance(n, ast.stmt)}
 
 
 def in_walk_order(units: list[Unit]) -> list[Segment]:
@@ -293,7 +294,7 @@ class Site:
         return self.analyzer.finding_at.get(id(expr)) if expr is not None else None
 
     def source(self, expr: ast.AST) -> str:
-        return ast.get_source_segment(self.analyzer.source, expr) or ""
+        return self.analyzer.lines.segment(expr) or ""
 
     # -- declaring what the fix needs -----------------------------------------------
     def consume(self, expr: ast.expr | None) -> Binding | None:
@@ -449,12 +450,41 @@ class Analyzer:
         self.open_trys: list[ast.Try] = []
         self.handler_links: dict[int, list[Finding]] = {}
         self.try_findings: dict[int, list[Finding]] = {}
+        self._names_in: dict[int, frozenset[str]] = {}  # see names_in
+        self._naming_nodes: dict[int, list[tuple[ast.AST, list[str]]]] = {}  # see naming_nodes
 
     # -- what checks may read -------------------------------------------------------
     @property
     def tree(self) -> ast.Module:
         self.seg.tainted = True
         return self._tree
+
+    def names_in(self, node: ast.AST) -> frozenset[str]:
+        """Every name read, bound or declared in `node` or under it. Checks that move a value
+        ask this of the same statements again and again (is `args` used between here and
+        there?), so each node is read once per analysis (the tree does not change meanwhile)."""
+        found = self._names_in.get(id(node))
+        if found is None:
+            names: set[str] = set()
+            for n in walk(node):
+                if type(n) is ast.Name:
+                    names.add(n.id)  # type: ignore[attr-defined]
+                else:
+                    names.update(names_bound(n))
+            found = self._names_in[id(node)] = frozenset(names)
+        return found
+
+    def naming_nodes(self, where: ast.AST) -> list[tuple[ast.AST, list[str]]]:
+        """The nodes under `where` (itself included) that read, bind or declare a name, or
+        define a scope, in `ast.walk` order, each with the names it binds or declares
+        (a `Name` that is read: none). Once per analysis, like `names_in`: a check asking
+        whether anything else in a notebook reads a variable scans the whole module."""
+        found = self._naming_nodes.get(id(where))
+        if found is None:
+            found = self._naming_nodes[id(where)] = [
+                (n, bound) for n in walk(where)
+                if (bound := names_bound(n)) or type(n) is ast.Name or isinstance(n, DEFINITIONS)]
+        return found
 
     @property
     def block_of(self) -> _BlockView:

@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..analysis.model import Analysis, Finding
+from ..astutil import walk
 from ..config import Settings
 from ..text import Lines, line_indent, newline_of
 from .context import FixContext
@@ -120,7 +121,7 @@ class OrdinalKeys:
     def __init__(self, stmts: list[ast.stmt], lines: Lines, offset: int) -> None:
         exprs, smalls, handlers = [], [], []
         for stmt in stmts:
-            for n in ast.walk(stmt):
+            for n in walk(stmt):
                 if isinstance(n, _TARGET_EXPRS):
                     exprs.append(n)
                 elif isinstance(n, _SIMPLE_STMTS):
@@ -335,7 +336,7 @@ def _top_statements(unit: Unit) -> list[ast.stmt]:
 
 
 def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
-    return any(n is inner for n in ast.walk(outer))
+    return any(n is inner for n in walk(outer))
 
 
 def is_statement_fix(f: Finding, ctx: FixContext) -> bool:

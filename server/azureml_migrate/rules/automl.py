@@ -16,7 +16,7 @@ import json
 
 from ..fixes.lazy import cst
 
-from ..astutil import call_arg, literal
+from ..astutil import call_arg, literal, names_bound, walk
 from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
 from ..analysis.model import Binding, Finding
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
@@ -122,25 +122,6 @@ _PLAIN = (ast.Constant, ast.Name, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Un
 _DYNAMIC = ("locals", "globals", "vars", "eval", "exec")
 
 
-def _names_bound(node: ast.AST) -> list[str]:
-    """The names a node binds or declares (targets, definitions, imports, handlers, patterns)."""
-    if isinstance(node, ast.Name):
-        return [node.id] if not isinstance(node.ctx, ast.Load) else []
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return list(node.names)
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [node.name]
-    if isinstance(node, ast.alias):
-        return [node.asname or node.name.split(".")[0]]
-    if isinstance(node, ast.arg):
-        return [node.arg]
-    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
-        return [node.name] if node.name else []
-    if isinstance(node, ast.MatchMapping):
-        return [node.rest] if node.rest else []
-    return []
-
-
 class _Settings:
     """The dict literal unpacked into the call: its statement, entries and source."""
 
@@ -183,13 +164,13 @@ def _settings_dict(site) -> _Settings | str:
     # (At module level that is the whole file: a tracked read, see Analyzer.tree.)
     where = site.analyzer.tree if scope.kind == "module" else scope.node
     allowed = {id(target), id(unpacked)}
-    for node in ast.walk(where):
+    for node, bound in site.analyzer.naming_nodes(where):
         if id(node) in allowed:
             continue
-        if isinstance(node, ast.Name) and node.id in _DYNAMIC and isinstance(node.ctx, ast.Load):
+        if type(node) is ast.Name and node.id in _DYNAMIC and isinstance(node.ctx, ast.Load):
             return (f"`{node.id}()` on line {node.lineno} may read `{name}`; "
                     "only a dict read by this call alone is merged")
-        if (isinstance(node, ast.Name) and node.id == name) or name in _names_bound(node):
+        if (type(node) is ast.Name and node.id == name) or name in bound:
             line = getattr(node, "lineno", None) or getattr(site.stmt, "lineno", 0)
             return f"`{name}` is also used on line {line}; only a dict read by this call alone is merged"
     value = assign.value
@@ -221,9 +202,9 @@ def _settings_problem(site, settings: _Settings) -> str | None:
             return _not_a_parameter(key, f"`{name}`")
         if key in positional or key in site.keywords():
             return f"`{key}` is given both in `{name}` and as an argument (a TypeError in v1)"
-        if any(isinstance(n, _RUNS_CODE) for n in ast.walk(value)):
+        if any(isinstance(n, _RUNS_CODE) for n in walk(value)):
             return f"the value of `{key}` in `{name}` runs code (a call); it would run later, in the call"
-        for n in ast.walk(value):
+        for n in walk(value):
             if not isinstance(n, ast.Name):
                 continue
             entry = site.analyzer.peek(n.id)
@@ -235,13 +216,13 @@ def _settings_problem(site, settings: _Settings) -> str | None:
         if key in DROPPED or not settings.between:
             continue
         # The value is now evaluated at the call, not at the dict: nothing in between may change it.
-        if not all(isinstance(n, _PLAIN) for n in ast.walk(value)):
+        if not all(isinstance(n, _PLAIN) for n in walk(value)):
             return (f"the value of `{key}` in `{name}` is read from an object that may change before the "
                     "`AutoMLConfig` call; move the dict next to the call")
-        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        used = {n.id for n in walk(value) if isinstance(n, ast.Name)}
         for stmt in settings.between:
-            for n in ast.walk(stmt):
-                changed = used.intersection(_names_bound(n))
+            for n in walk(stmt):
+                changed = used.intersection(names_bound(n))
                 if changed:
                     return f"`{changed.pop()}` changes between `{name}` and the `AutoMLConfig` call"
     return None
@@ -255,7 +236,7 @@ def _not_a_parameter(key: str, where: str) -> str:
 
 def _settings_source(site, stmt: ast.stmt) -> str:
     """The dict's statement as full lines (the first padded to its column), for the fix to parse."""
-    return ast.get_source_segment(site.analyzer.source, stmt, padded=True) or ""
+    return site.analyzer.lines.segment(stmt, padded=True) or ""
 
 
 def _merged_call(call, settings_src: str):
@@ -385,7 +366,7 @@ def _value_source(site, expr: ast.expr) -> str:
     """A value's source for a keyword of its own line in the setter call: lines after the
     first keep their indentation relative to each other (the setter's block adds its own)."""
     lines = site.source(expr).replace("\r\n", "\n").split("\n")
-    strings = any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno for n in ast.walk(expr))
+    strings = any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno for n in walk(expr))
     if len(lines) == 1 or strings:  # a line break inside a string is part of its value
         return "\n".join(lines)
     rest = [line for line in lines[1:] if line.strip()]
@@ -399,21 +380,21 @@ def _moved_values_problem(site, exprs: list[ast.expr], between: list[ast.stmt]) 
     target = site.assigned_name()
     for expr in exprs:
         text = site.source(expr)
-        if any(isinstance(n, _RUNS_CODE) for n in ast.walk(expr)):
+        if any(isinstance(n, _RUNS_CODE) for n in walk(expr)):
             return f"`{text}` runs code (a call); it would run after the job is created"
-        used = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
+        used = {n.id for n in walk(expr) if isinstance(n, ast.Name)}
         for name in sorted(used):
             entry = site.analyzer.peek(name)
             if getattr(entry, "qualified", None) or isinstance(entry, Binding):
                 return f"`{text}` uses SDK v1 (`{name}`)"
         if target in used:
             return f"`{text}` reads `{target}`, which the job replaces"
-        if between and not all(isinstance(n, _PLAIN) for n in ast.walk(expr)):
+        if between and not all(isinstance(n, _PLAIN) for n in walk(expr)):
             return (f"`{text}` is read from an object that may change before the `AutoMLConfig` call; "
                     "move the `ForecastingParameters` next to it")
         for stmt in between:
-            for n in ast.walk(stmt):
-                changed = used.intersection(_names_bound(n))
+            for n in walk(stmt):
+                changed = used.intersection(names_bound(n))
                 if changed:
                     return f"`{changed.pop()}` changes between the `ForecastingParameters` and the `AutoMLConfig` call"
     return None

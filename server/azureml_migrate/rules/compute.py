@@ -23,7 +23,7 @@ import ast
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal, parent_in
+from ..astutil import literal, parent_in, walk
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
@@ -110,7 +110,7 @@ _RUNS_CODE = (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.
 
 
 def _runs_code(expr: ast.AST | None) -> bool:
-    return expr is not None and any(isinstance(n, _RUNS_CODE) for n in ast.walk(expr))
+    return expr is not None and any(isinstance(n, _RUNS_CODE) for n in walk(expr))
 
 
 def _makes_entity(creator) -> bool:
@@ -469,7 +469,7 @@ def _name_problem(site, name_expr: ast.expr, config_stmt: ast.stmt) -> str | Non
     ok, value = literal(name_expr)
     if ok and isinstance(value, str):
         return None
-    if any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom)) for n in ast.walk(name_expr)):
+    if any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom)) for n in walk(name_expr)):
         return "the compute name is computed by a call; assign it to a variable first"
     block_of = site.analyzer.block_of
     block, index = block_of.get(id(config_stmt), (None, -1))
@@ -477,12 +477,12 @@ def _name_problem(site, name_expr: ast.expr, config_stmt: ast.stmt) -> str | Non
     if block is None or block is not here or index >= at:
         return "the provisioning configuration is not created earlier in the same block"
     between = block[index:at]  # the configuration statement itself included
-    names = {n.id for n in ast.walk(name_expr) if isinstance(n, ast.Name)}
-    mutable = any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in ast.walk(name_expr))
+    names = {n.id for n in walk(name_expr) if isinstance(n, ast.Name)}
+    mutable = any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in walk(name_expr))
     if mutable and len(between) > 1:
         return "the compute name is read from an object that may change before the create call"
     for stmt in between:
-        for n in ast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names:
                 return f"`{n.id}` changes between the configuration and the create call"
     return None
@@ -1394,7 +1394,7 @@ def _guard(site, ws, key: ast.expr):
         return None
     if isinstance(key, ast.Name):
         for stmt in block[:index]:
-            if any(isinstance(n, ast.Name) and n.id == key.id and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+            if any(isinstance(n, ast.Name) and n.id == key.id and not isinstance(n.ctx, ast.Load) for n in walk(stmt)):
                 return None
     return f
 

@@ -26,7 +26,7 @@ import re
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
+from ..astutil import literal, walk
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule
 
@@ -61,7 +61,7 @@ _HTTPS_STORAGE = (".blob.core.windows.net/", ".dfs.core.windows.net/")
 
 def _terminal_names(expr: ast.expr | None) -> set[str]:
     out = set()
-    for node in ast.walk(expr) if expr is not None else ():
+    for node in walk(expr) if expr is not None else ():
         if isinstance(node, ast.Name):
             out.add(node.id)
         elif isinstance(node, ast.Attribute):
@@ -104,7 +104,7 @@ def _movable_problem(site, expr: ast.expr, target_stmt: ast.stmt, what: str) -> 
     if ok:
         return None
     if any(isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Lambda))
-           for n in ast.walk(expr)):
+           for n in walk(expr)):
         return f"the {what} is computed by a call; assign it to a variable first"
     block_of = site.analyzer.block_of
     block, index = block_of.get(id(target_stmt), (None, -1))
@@ -112,12 +112,12 @@ def _movable_problem(site, expr: ast.expr, target_stmt: ast.stmt, what: str) -> 
     if block is None or block is not here or index >= at:
         return "the dataset is not created earlier in the same block"
     between = block[index:at]
-    names = {n.id for n in ast.walk(expr) if isinstance(n, ast.Name)}
-    mutable = any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in ast.walk(expr))
+    names = {n.id for n in walk(expr) if isinstance(n, ast.Name)}
+    mutable = any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in walk(expr))
     if mutable and len(between) > 1:
         return f"the {what} is read from an object that may change before the register call"
     for stmt in between:
-        for n in ast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names:
                 return f"`{n.id}` changes between the dataset and the register call"
     return None

@@ -14,7 +14,7 @@ import shlex
 from ..fixes.lazy import cst
 
 from ..analysis.model import Finding
-from ..astutil import call_arg, literal
+from ..astutil import DEFINITIONS, call_arg, literal, walk
 from ..fixes.calls import arg_map, assignment_line, keyword_arg, rebuild_call
 from ..fixes.errors import FixError
 from .base import DOCS, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
@@ -178,14 +178,14 @@ def _fold_problem(finding, writes, analysis) -> str | None:
             return "the value is not a plain name or literal"
         positions.append(wi)
     last = max(positions)
-    needed = {n.id for n in ast.walk(finding.stmt.value) if isinstance(n, ast.Name)}
+    needed = {n.id for n in walk(finding.stmt.value) if isinstance(n, ast.Name)}
     needed.update(finding.facts.get("moved_names", ()))  # read from the `arguments` list it merged
     written = {id(w.stmt) for w in writes}
     binding = finding.creates
     for stmt in block[index + 1:last + 1]:
         if id(stmt) in written:
             continue
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name):
                 if binding is not None and node.id == binding.name:
                     return f"`{binding.name}` is used before the last setting"
@@ -223,13 +223,8 @@ def _plain_value(site, expr) -> bool:
             and not any(c in text for c in "'\"\\{}\n"))
 
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def _mentions(node: ast.AST, name: str) -> bool:
-    from .automl import _names_bound
-
-    return any((isinstance(n, ast.Name) and n.id == name) or name in _names_bound(n) for n in ast.walk(node))
+def _mentions(site, node: ast.AST, name: str) -> bool:
+    return name in site.analyzer.names_in(node)
 
 
 def _assigned_list(site, use: ast.Name) -> tuple[ast.Assign, list[ast.stmt]] | str:
@@ -238,7 +233,7 @@ def _assigned_list(site, use: ast.Name) -> tuple[ast.Assign, list[ast.stmt]] | s
 
     The list's items are then read at the call instead (a later reassignment of the name
     ends its life: Microsoft's samples reuse `args` for a second run)."""
-    from .automl import _DYNAMIC, _names_bound
+    from .automl import _DYNAMIC
 
     name, analyzer = use.id, site.analyzer
     scope = analyzer.scope
@@ -256,38 +251,38 @@ def _assigned_list(site, use: ast.Name) -> tuple[ast.Assign, list[ast.stmt]] | s
                 and stmt.targets[0].id == name:
             start = i
             break
-        if _mentions(stmt, name):
+        if _mentions(site, stmt, name):
             return f"`{name}` is used on line {stmt.lineno}, between its assignment and the call"
     if start is None:
         return f"`{name}` is not assigned a list earlier in the same block"
     assign = block[start]
-    if not isinstance(assign.value, (ast.List, ast.Tuple)) or _mentions(assign.value, name):
+    if not isinstance(assign.value, (ast.List, ast.Tuple)) or _mentions(site, assign.value, name):
         return f"`{name}` is not assigned a `[...]` list literal"
     if id(assign) in analyzer.shared_line_stmts:
         return f"`{name} = [...]` shares its line with another statement"
-    if any(isinstance(n, ast.Name) and n.id == name and n is not use for n in ast.walk(site.stmt)):
+    if any(isinstance(n, ast.Name) and n.id == name and n is not use for n in walk(site.stmt)):
         return f"the call uses `{name}` twice"
     end = len(block)
     for k in range(index + 1, len(block)):
         stmt = block[k]
         if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) and t.id == name for t in stmt.targets) \
-                and not _mentions(stmt.value, name):
+                and not _mentions(site, stmt.value, name):
             end = k
             break
-        if _mentions(stmt, name):
+        if _mentions(site, stmt, name):
             return f"`{name}` is also used on line {stmt.lineno}"
     # Anywhere else in the scope, only before the list (in a straight-line body) or once reassigned.
     where = analyzer.tree if scope.kind == "module" else scope.node
     allowed = [assign, site.stmt, *block[end:]]
     if block is getattr(where, "body", None):
         allowed += block[:start]
-    seen = {id(n) for stmt in allowed for n in ast.walk(stmt)}
-    for node in ast.walk(where):
-        if isinstance(node, ast.Name) and node.id in _DYNAMIC:
+    seen = {id(n) for stmt in allowed if _mentions(site, stmt, name) for n in walk(stmt)}
+    for node, bound in analyzer.naming_nodes(where):
+        if type(node) is ast.Name and node.id in _DYNAMIC:
             return f"`{node.id}()` on line {node.lineno} may read `{name}`"
-        if node is not where and isinstance(node, _DEFINITIONS) and _mentions(node, name):
+        if node is not where and isinstance(node, DEFINITIONS) and _mentions(site, node, name):
             return f"the definition on line {node.lineno} may read `{name}` when it runs"
-        if id(node) not in seen and ((isinstance(node, ast.Name) and node.id == name) or name in _names_bound(node)):
+        if id(node) not in seen and ((type(node) is ast.Name and node.id == name) or name in bound):
             return f"`{name}` is also used on line {getattr(node, 'lineno', site.stmt.lineno)}"
     return assign, block[start + 1:index]
 
@@ -406,7 +401,7 @@ class _CommandLine:
             changed = changed_between(item, between)
             if changed:
                 return f"`{changed}` changes between `{self.listed[0]}` and the call"
-            self.moved.update(n.id for n in ast.walk(item) if isinstance(n, ast.Name))
+            self.moved.update(n.id for n in walk(item) if isinstance(n, ast.Name))
         found = finding_of(item)
         b = site.binding(item)
         data = found if found is not None else (b.creator if b is not None and b.kind in (CONSUMPTION, OUTPUT_CONFIG)
@@ -1505,11 +1500,11 @@ def _settings_problem(finding, users, takers, settings, analysis) -> str | None:
 def changed_between(value: ast.AST, stmts: list[ast.stmt], skip: set[int] = frozenset()) -> str | None:
     """A name `value` reads that one of `stmts` (except those in `skip`) assigns, or None:
     a value read later than v1 read it must mean the same thing there."""
-    needed = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    needed = {n.id for n in walk(value) if isinstance(n, ast.Name)}
     for stmt in stmts:
         if id(stmt) in skip:
             continue
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in needed:
                 return node.id
     return None

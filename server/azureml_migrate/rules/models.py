@@ -22,7 +22,7 @@ import re
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
+from ..astutil import literal, walk
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 
@@ -110,7 +110,7 @@ def _consume_names(site, expr: ast.expr | None) -> None:
     """Declare every v1 variable inside `expr` as used by this (manual) call."""
     if expr is None:
         return
-    for n in ast.walk(expr):
+    for n in walk(expr):
         if isinstance(n, ast.Name):
             site.consume(n)
 
@@ -1201,7 +1201,7 @@ keys = ml_client.online_endpoints.get_keys(service.name)
         stmt = site.stmt
         if isinstance(stmt, ast.Assign) and any(isinstance(t, (ast.Tuple, ast.List)) for t in stmt.targets):
             return Check(MANUAL, "v2 returns an object: read `.primary_key` and `.secondary_key` instead of unpacking")
-        for n in ast.walk(stmt):
+        for n in walk(stmt):
             if isinstance(n, ast.Subscript) and n.value is site.node:
                 return Check(MANUAL, "v2 returns an object: read `.primary_key` / `.secondary_key` instead of indexing")
         site.require(b)

@@ -19,7 +19,7 @@ import shlex
 
 from ..fixes.lazy import cst
 
-from ..astutil import literal
+from ..astutil import literal, walk
 from ..fixes.calls import assignment_line, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 from .jobs import (RUN_CONFIGURATION, RunConfigurationRule, ScriptRunConfigRule, changed_between, compute_keyword,
@@ -377,22 +377,21 @@ def _other_reader(site, scope, block: list[ast.stmt], at: int, index: int, use: 
     runs later (functions, lambdas, class bodies defined earlier) may see it at any time.
     In a nested block, which a loop may run again, any other use of the name counts.
     (At module level that reads the whole file: a tracked read, see Analyzer.tree.)"""
-    name = use.id
-    where = site.analyzer.tree if scope.kind == "module" else scope.node
+    name, analyzer = use.id, site.analyzer
+    where = analyzer.tree if scope.kind == "module" else scope.node
     if block is not getattr(where, "body", None):
-        for node in ast.walk(where):
+        for node, _ in analyzer.naming_nodes(where):
             if node is not use and node is not block[at].targets[0] and _names(node, name):
                 return getattr(node, "lineno", block[index].lineno)
         return None
-    reads = lambda node: any(_names(n, name) for n in ast.walk(node))  # noqa: E731
-    kill = next((k for k in range(index + 1, len(block)) if _assigns(block[k], name) and not reads(block[k].value)),
-                len(block))
+    kill = next((k for k in range(index + 1, len(block))
+                 if _assigns(block[k], name) and name not in analyzer.names_in(block[k].value)), len(block))
     for i, stmt in enumerate(block[:kill]):
-        if i == at:
+        if i == at or name not in analyzer.names_in(stmt):
             continue
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             if i < at and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                found = next((n for n in ast.walk(node) if n is not node and _names(n, name)), None)
+                found = next((n for n in walk(node) if n is not node and _names(n, name)), None)
             elif i > at and node is not use and _names(node, name):
                 found = node
             else:

@@ -46,7 +46,7 @@ from ..fixes.lazy import cst
 
 from ..analysis import v1_names
 from ..analysis.model import Binding
-from ..astutil import attribute_chain, call_arg, literal
+from ..astutil import attribute_chain, call_arg, literal, walk
 from ..fixes.calls import arg_map, keyword_arg, rebuild_call
 from .base import LEARN, MANUAL, SAFE, UNSAFE, BindingSpec, Check, Rule, remove_statement
 from .jobs import SRC, ExperimentSubmit
@@ -115,7 +115,7 @@ def _v2_name(site, name: str, depth: int = 0) -> str | None:
     which is reported as `<callee>()`.
     """
     stores: list[ast.AST] = []
-    for node in ast.walk(site.analyzer.tree):
+    for node in walk(site.analyzer.tree):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             stores.append(node)
         elif isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
@@ -135,7 +135,7 @@ def _v2_name(site, name: str, depth: int = 0) -> str | None:
         return None
     if depth > 0:
         return None
-    for node in ast.walk(site.analyzer.tree):
+    for node in walk(site.analyzer.tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and node.targets[0] is store:
             if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
                 callee = _v2_name(site, node.value.func.id, depth + 1)
@@ -550,7 +550,7 @@ run = ml_client.jobs.create_or_update(hd, experiment_name="exp")
         # the trials, and no other job may receive the search space as inputs.
         allowed = {id(call_arg(finding.node, 8, "run_config"))}
         for _, write in src.facts.get("fold", ()):
-            allowed |= {id(n) for n in ast.walk(write.stmt)}
+            allowed |= {id(n) for n in walk(write.stmt)}
         binding = src.creates
         for ref in binding.references:
             if id(ref) not in allowed:
@@ -625,7 +625,7 @@ def search_space_inputs(entries: list, ctx) -> cst.Dict:
     (checked to have literal arguments) is parsed from its source and rewritten by its rule."""
     elements = []
     for name, dist in entries:
-        source = ast.get_source_segment(ctx.lines.text, dist.node)
+        source = ctx.lines.segment(dist.node)
         elements.append(cst.DictElement(key=cst.SimpleString(f'"{name}"'),
                                         value=_converted(dist, cst.parse_expression(source), ctx)))
     return cst.Dict(elements=elements)
@@ -819,7 +819,7 @@ def _is_range(site, expr: ast.expr) -> bool:
         return False
     if expr.keywords or not 1 <= len(expr.args) <= 3:
         return False
-    for node in ast.walk(site.analyzer.tree):
+    for node in walk(site.analyzer.tree):
         if isinstance(node, ast.Name) and node.id == "range" and not isinstance(node.ctx, ast.Load):
             return False
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "range":
