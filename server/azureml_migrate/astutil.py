@@ -85,6 +85,36 @@ _BINDERS: dict[type, Any] = {
 }
 
 
+def naming_walk(node: ast.AST) -> list[tuple[ast.AST, list[str]]]:
+    """The nodes of `walk(node)` that read, bind or declare a name or define a scope, each
+    with the names it binds or declares (a `Name` that is read: none): `walk` and
+    `names_bound` in one loop, for the scans of whole scopes."""
+    Name, Load, AST, binders = ast.Name, ast.Load, ast.AST, _BINDERS
+    nodes = [node]
+    out: list[tuple[ast.AST, list[str]]] = []
+    for n in nodes:
+        kind = type(n)
+        if kind is Name:
+            out.append((n, [n.id] if type(n.ctx) is not Load else []))  # type: ignore[attr-defined]
+            continue  # (its only child is its context)
+        read = binders.get(kind)
+        if read is not None:
+            bound = read(n)
+            if bound or kind in DEFINITIONS:
+                out.append((n, bound))
+        elif kind is ast.Lambda:
+            out.append((n, []))
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if isinstance(value, AST):
+                nodes.append(value)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        nodes.append(item)
+    return out
+
+
 def names_of(node: ast.AST) -> list[str]:
     """The names a node itself reads, binds or declares (not those of the nodes under it)."""
     return [node.id] if type(node) is ast.Name else names_bound(node)  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ import ast
 import functools
 from typing import Any, Union
 
-from ..astutil import DEFINITIONS, attribute_chain, call_arg, is_string_expr, names_bound, walk
+from ..astutil import attribute_chain, call_arg, is_string_expr, naming_walk, walk
 from ..rules import registry
 from ..rules.base import Check
 from ..text import Lines
@@ -466,11 +466,11 @@ class Analyzer:
         found = self._names_in.get(id(node))
         if found is None:
             names: set[str] = set()
-            for n in walk(node):
-                if type(n) is ast.Name:
+            for n, bound in naming_walk(node):
+                if bound:
+                    names.update(bound)
+                elif type(n) is ast.Name:
                     names.add(n.id)  # type: ignore[attr-defined]
-                else:
-                    names.update(names_bound(n))
             found = self._names_in[id(node)] = frozenset(names)
         return found
 
@@ -481,9 +481,7 @@ class Analyzer:
         whether anything else in a notebook reads a variable scans the whole module."""
         found = self._naming_nodes.get(id(where))
         if found is None:
-            found = self._naming_nodes[id(where)] = [
-                (n, bound) for n in walk(where)
-                if (bound := names_bound(n)) or type(n) is ast.Name or isinstance(n, DEFINITIONS)]
+            found = self._naming_nodes[id(where)] = naming_walk(where)
         return found
 
     @property
