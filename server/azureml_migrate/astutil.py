@@ -41,8 +41,8 @@ def literal(expr: ast.expr | None) -> tuple[bool, Any]:
 
 def walk(node: ast.AST) -> list[ast.AST]:
     """`node` and every node under it, in `ast.walk`'s order (breadth first, fields in
-    order), as a list: about three times faster than `ast.walk`'s generators, which the
-    checks' scans of whole scopes spent a sixth of analysing Microsoft's notebooks in."""
+    order), as a list: twice as fast as `ast.walk`'s generators (checks scan whole
+    scopes with it, and a notebook is one scope)."""
     nodes = [node]
     AST = ast.AST
     for n in nodes:  # (the list grows while it is read: that is the queue)
@@ -87,16 +87,15 @@ _BINDERS: dict[type, Any] = {
 
 def naming_walk(node: ast.AST) -> list[tuple[ast.AST, list[str]]]:
     """The nodes of `walk(node)` that read, bind or declare a name or define a scope, each
-    with the names it binds or declares (a `Name` that is read: none): `walk` and
-    `names_bound` in one loop, for the scans of whole scopes."""
-    Name, Load, AST, binders = ast.Name, ast.Load, ast.AST, _BINDERS
-    nodes = [node]
+    with the names it binds or declares (a `Name` that is read: none), for the scans of
+    whole scopes: `names_bound` inlined, with one look-up per node."""
+    Name, Load, binders = ast.Name, ast.Load, _BINDERS
     out: list[tuple[ast.AST, list[str]]] = []
-    for n in nodes:
+    for n in walk(node):
         kind = type(n)
         if kind is Name:
             out.append((n, [n.id] if type(n.ctx) is not Load else []))  # type: ignore[attr-defined]
-            continue  # (its only child is its context)
+            continue
         read = binders.get(kind)
         if read is not None:
             bound = read(n)
@@ -104,20 +103,7 @@ def naming_walk(node: ast.AST) -> list[tuple[ast.AST, list[str]]]:
                 out.append((n, bound))
         elif kind is ast.Lambda:
             out.append((n, []))
-        for field in n._fields:
-            value = getattr(n, field, None)
-            if isinstance(value, AST):
-                nodes.append(value)
-            elif type(value) is list:
-                for item in value:
-                    if isinstance(item, AST):
-                        nodes.append(item)
     return out
-
-
-def names_of(node: ast.AST) -> list[str]:
-    """The names a node itself reads, binds or declares (not those of the nodes under it)."""
-    return [node.id] if type(node) is ast.Name else names_bound(node)  # type: ignore[attr-defined]
 
 
 def call_arg(call: ast.Call, position: int | None, keyword: str) -> ast.expr | None:
