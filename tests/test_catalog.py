@@ -41,6 +41,15 @@ ATTRIBUTE_TYPES = {
 }
 
 
+# v1 constructors that return a subclass picked at run time (`Webservice(ws, name)` gives the
+# class of the service's compute type): a member every one of those subclasses has is a
+# member of what the constructor returns, though the base class does not declare it.
+RETURNS_SUBCLASS = {
+    "azureml.core.Webservice": ("azureml.core.webservice.AciWebservice", "azureml.core.webservice.AksWebservice",
+                                "azureml.core.webservice.AksEndpoint", "azureml.core.webservice.LocalWebservice"),
+}
+
+
 def _v1_symbol_exists(symbol: str) -> bool:
     if symbol in ("azureml.core.VERSION", "azureml.core.__version__"):
         return v1_fact("azureml.core.VERSION") is not None
@@ -52,6 +61,8 @@ def _v1_symbol_exists(symbol: str) -> bool:
             return True
     except KeyError:
         pass
+    if head in RETURNS_SUBCLASS:
+        return all(last in v1_class_members(sub) for sub in RETURNS_SUBCLASS[head])
     if head in ATTRIBUTE_TYPES:
         owner, _, attr = head.rpartition(".")
         owned = v1_exists(head) or attr in v1_param_names(owner)

@@ -103,6 +103,48 @@ def test_fixture_existing_endpoint_is_read_and_deleted(tmp_path):
                    ("begin_delete", (), {"name": "diabetes-service"})]
 
 
+def test_fixture_service_looked_up_through_the_base_class(tmp_path):
+    """`Webservice(ws, name)` returns the subclass of the service's compute type, so its
+    `scoring_uri` is read from the v2 endpoint like an `AciWebservice`'s."""
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy(FIXTURES / "models_webservice_base.before.py", project / "submit.py")
+    source = migrate((project / "submit.py").read_text(), project, "submit.py")
+    record = run_submission_script(source, project)
+    ops = [(c.method, c.args, c.kwargs) for c in record.calls_to("online_endpoints")]
+    assert ops == [("get", (), {"name": "diabetes-service"})]
+
+
+def test_service_state_is_left_for_a_person_with_the_v2_values():
+    """`service.state` has no fix (v1's "Healthy" is v2's "Succeeded"); the states the rule
+    names and the attribute it points to are azure-ai-ml's own."""
+    import inspect
+
+    from azure.ai.ml._restclient.arm_ml_service.models import DeploymentProvisioningState, EndpointProvisioningState
+    from azure.ai.ml.entities import ManagedOnlineDeployment, ManagedOnlineEndpoint
+
+    from azureml_migrate.rules.models import WebserviceState
+    from tests.support.migration import findings
+
+    source = """\
+from azureml.core import Workspace, Webservice
+from azureml.core.webservice import AksWebservice
+
+ws = Workspace.from_config()
+service = Webservice(ws, "diabetes-service")
+print(service.state)
+if AksWebservice(ws, "aks-service").state != "Healthy":
+    print("not ready")
+"""
+    states = findings(source, "AML624")
+    assert [f.symbol for f in states] == ["azureml.core.Webservice.state", "azureml.core.webservice.AksWebservice.state"]
+    assert all(f.fix_safety is None and '"Succeeded"' in f.message for f in states)
+    v2_states = {s.value for s in EndpointProvisioningState} | {s.value for s in DeploymentProvisioningState}
+    named = set(re.findall(r"`(\w+)`", inspect.getdoc(WebserviceState).split("(the others:")[1].split(")")[0]))
+    assert named and named | {"Succeeded"} <= v2_states
+    assert all(hasattr(cls, "provisioning_state") for cls in (ManagedOnlineEndpoint, ManagedOnlineDeployment))
+
+
 def test_aci_deployment_is_left_for_a_manual_migration_with_the_sku(tmp_path):
     project = tmp_path / "p"
     project.mkdir()

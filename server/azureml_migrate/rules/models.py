@@ -1137,7 +1137,9 @@ class WebserviceAttribute(Rule):
     name = "webservice-attribute"
     on = "attribute"
     # Subclass `name` is inherited: the v1 snapshot lists it on Webservice only.
-    symbols = (f"{WEBSERVICE}.name", f"{ACI}.scoring_uri", f"{AKS}.scoring_uri",
+    # `Webservice(ws, name)` returns the subclass of the service's compute type, which
+    # sets `scoring_uri`: the base class has it on every object it makes.
+    symbols = (f"{WEBSERVICE}.name", f"{WEBSERVICE}.scoring_uri", f"{ACI}.scoring_uri", f"{AKS}.scoring_uri",
                f"{LOCAL}.scoring_uri")
     message = "`{symbol}` is read from an SDK v1 web service; v2 online endpoints have the same attribute"
     v2 = "endpoint.scoring_uri / endpoint.name"
@@ -1236,6 +1238,32 @@ class WebserviceGetLogs(Rule):
     safety = MANUAL
 
 
+class WebserviceState(Rule):
+    """The state of a web service (`service.state`).
+
+    ## Migration
+    v2 reports a provisioning state on the endpoint and on each deployment:
+    `ml_client.online_endpoints.get(name).provisioning_state` and
+    `ml_client.online_deployments.get(deployment, endpoint_name=name).provisioning_state`.
+    The values differ: a working v1 service is `"Healthy"`, a v2 endpoint or deployment
+    `"Succeeded"` (the others: `Creating`, `Updating`, `Scaling`, `Deleting`, `Failed`,
+    `Canceled`), so tests of v1's values are rewritten by hand.
+
+    ## Fix safety
+    No automatic fix: the values differ, and which deployment to ask is not in the v1 code.
+    """
+
+    code = "AML624"
+    name = "webservice-state"
+    on = "attribute"
+    symbols = tuple(f"{k}.state" for k in SERVICE_KINDS)
+    message = ("`{symbol}` is SDK v1; read `provisioning_state` from `ml_client.online_endpoints.get(name)` "
+               "or the deployment (a working v1 service is \"Healthy\", a v2 one \"Succeeded\")")
+    v2 = "ml_client.online_endpoints.get(name).provisioning_state"
+    url = URL_DEPLOY
+    safety = MANUAL
+
+
 class WebserviceList(Rule):
     """List the workspace's web services.
 
@@ -1309,5 +1337,5 @@ RULES = [
     ModelRegister, ModelGet, ModelList, ModelDownload, ModelDelete, ModelAttribute, RunRegisterModel, GetModelPath,
     InferenceConfigRule, AciDeployConfiguration, AksDeployConfiguration, LocalWebserviceRule, ModelDeploy,
     ImageDeploy, WebserviceGet, WebserviceWait, WebserviceRun, WebserviceDelete, WebserviceAttribute,
-    WebserviceGetKeys, WebserviceGetLogs, WebserviceList, WebserviceUpdate,
+    WebserviceGetKeys, WebserviceGetLogs, WebserviceList, WebserviceUpdate, WebserviceState,
 ]
