@@ -33,13 +33,15 @@ from tests.support.signatures import (  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures"
 MATCHING = [r for r in ALL if r.symbols]
 
-# Attributes v1 sets in __init__ (not visible as class members): proven by the constructor parameter.
+# Attributes v1 sets in __init__ (not visible as class members): proven by the constructor
+# parameter, or by the owner's own existence for attributes of attributes.
 ATTRIBUTE_TYPES = {
     "azureml.core.ScriptRunConfig.run_config": "azureml.core.RunConfiguration",
     "azureml.core.Environment.docker": "azureml.core.environment.DockerSection",
     "azureml.core.Environment.python": "azureml.core.environment.PythonSection",
+    "azureml.core.Environment.python.conda_dependencies": "azureml.core.conda_dependencies.CondaDependencies",
+    "azureml.core.Run.experiment": "azureml.core.Experiment",
 }
-
 
 # v1 constructors that return a subclass picked at run time (`Webservice(ws, name)` gives the
 # class of the service's compute type): a member every one of those subclasses has is a
@@ -47,7 +49,18 @@ ATTRIBUTE_TYPES = {
 RETURNS_SUBCLASS = {
     "azureml.core.Webservice": ("azureml.core.webservice.AciWebservice", "azureml.core.webservice.AksWebservice",
                                 "azureml.core.webservice.AksEndpoint", "azureml.core.webservice.LocalWebservice"),
+    # `Run.get_context()` inside a submitted job (where the in-script rules apply).
+    "azureml.core.Run": ("azureml.core.run._SubmittedRun",),
 }
+
+
+def _member_exists(cls: str, member: str) -> bool:
+    if v1_exists(f"{cls}.{member}"):
+        return True
+    try:
+        return member in v1_class_members(cls)
+    except KeyError:
+        return False
 
 
 def _v1_symbol_exists(symbol: str) -> bool:
@@ -56,17 +69,17 @@ def _v1_symbol_exists(symbol: str) -> bool:
     if v1_exists(symbol):
         return True
     head, _, last = symbol.rpartition(".")
-    try:
-        if last in v1_class_members(head):  # inherited members (`step.run_after`)
-            return True
-    except KeyError:
-        pass
-    if head in RETURNS_SUBCLASS:
-        return all(last in v1_class_members(sub) for sub in RETURNS_SUBCLASS[head])
+    if _member_exists(head, last):  # inherited members (`step.run_after`)
+        return True
+    if head in RETURNS_SUBCLASS and all(_member_exists(sub, last) for sub in RETURNS_SUBCLASS[head]):
+        return True
     if head in ATTRIBUTE_TYPES:
         owner, _, attr = head.rpartition(".")
-        owned = v1_exists(head) or attr in v1_param_names(owner)
-        return owned and v1_exists(f"{ATTRIBUTE_TYPES[head]}.{last}")
+        try:
+            owned = v1_exists(head) or attr in v1_param_names(owner)
+        except (KeyError, TypeError):  # the owner is an attribute itself, not a callable
+            owned = False
+        return (owned or _v1_symbol_exists(head)) and _member_exists(ATTRIBUTE_TYPES[head], last)
     return False
 
 
@@ -238,3 +251,29 @@ def test_checker_sees_the_important_calls():
     bad = EmittedApiChecker()
     bad.visit(ast.parse("from azure.ai.ml import command\ncommand(compute_target='x')\n"))
     assert bad.problems == ["azure.ai.ml.command has no keyword 'compute_target'"]
+
+
+@pytest.mark.parametrize("made_up", [
+    "azureml.core.Run.no_such_member", "azureml.core.Webservice.no_such_member",
+    "azureml.core.Environment.python.conda_dependencies.no_such_member", "azureml.core.Run.experiment.no_such_member",
+])
+def test_symbol_allowances_accept_only_real_members(made_up):
+    """The ways a member is proven without being a class member of its own (subclasses a
+    constructor returns, attributes of attributes) still reject a name v1 does not have."""
+    assert not _v1_symbol_exists(made_up)
+
+
+@pytest.mark.parametrize("name, keywords", [
+    ("azure.ai.ml.identity.AzureMLOnBehalfOfCredential", ()),  # AML717
+    ("azure.ai.ml.MLClient", ("subscription_id", "resource_group_name", "workspace_name")),
+    ("azure.ai.ml.entities.UserIdentityConfiguration", ()),
+    ("azure.ai.ml.command", ("identity", "inputs", "command")),  # AML716, AML717
+    ("azure.ai.ml.Input", ("path",)),
+    ("azure.ai.ml.entities.Environment", ("image", "conda_file")),  # AML308
+    ("azure.ai.ml.entities.ManagedOnlineEndpoint.provisioning_state", ()),  # AML624
+    ("azure.ai.ml.entities.ManagedOnlineDeployment.provisioning_state", ()),
+])
+def test_guidance_of_manual_rules_names_real_v2_apis(name, keywords):
+    """What the manual rules tell a person to write exists in azure-ai-ml."""
+    assert v2_exists(name)
+    assert [k for k in keywords if not v2_accepts_keyword(name, k)] == []

@@ -94,7 +94,7 @@ def test_diff_writes_nothing_and_fix_writes(project: Path):
 def test_fix_exits_1_when_manual_findings_remain(project: Path):
     result = cli("fix", "blocked.py", cwd=project)
     assert result.returncode == 1
-    assert "AML004" in result.stdout
+    assert "AML716" in result.stdout  # `run.input_datasets`: guidance, no fix
 
 
 def test_bad_files_get_one_line_and_others_are_processed(project: Path):
@@ -139,7 +139,7 @@ def test_report_writes_markdown_and_json(project: Path):
     assert md.startswith("# Azure ML SDK v1") and "## By rule" in md and "### blocked.py" in md
     assert "| [AML101]" in md and "by hand" in md
     records = json.loads((project / "migration.json").read_text())
-    assert {r["code"] for r in records} >= {"AML101", "AML004"}
+    assert {r["code"] for r in records} >= {"AML101", "AML716"}
 
 
 def test_gitignored_files_are_skipped(tmp_path: Path):

@@ -396,3 +396,28 @@ from m import (n as o, p)
     assert [(n, b) for n, b in naming_walk(tree)] == expected
     assert {"rest", "others", "whole", "err", "g", "a", "c", "d", "o", "p", "h", "inner"} <= {
         name for _, bound in naming_walk(tree) for name in bound}
+
+
+def test_frequent_v1_uses_without_a_fix_get_their_own_guidance():
+    """Uses that Microsoft's samples make often and no fix can migrate get a rule of their
+    own (what to write in v2), not the generic AML004; nothing about them is rewritten."""
+    source = '''from azureml.core import Run, Environment
+from azureml.core.conda_dependencies import CondaDependencies
+
+run = Run.get_context()
+data = run.input_datasets["raw"]
+ws = run.experiment.workspace
+conda = CondaDependencies()
+conda.add_pip_package("numpy")
+env = Environment("train")
+env.python.conda_dependencies.add_conda_package("scipy")
+'''
+    analysis = analyze(source)
+    found = {(f.span.line, f.code) for f in analysis.visible if f.code in ("AML716", "AML717", "AML308", "AML004")}
+    assert found == {(5, "AML716"), (6, "AML717"), (7, "AML004"), (8, "AML308"), (10, "AML308")}
+    messages = {f.code: f.message for f in analysis.visible}
+    assert "${{inputs.<name>}}" in messages["AML716"] and "argparse" in messages["AML716"]
+    assert "AZUREML_ARM_WORKSPACE_NAME" in messages["AML717"]
+    assert "conda_file" in messages["AML308"]
+    assert all(f.fix_safety is None for f in analysis.visible if f.code in ("AML716", "AML717", "AML308"))
+    assert fix_all(analysis, DEFAULT, True)[0].count("add_pip_package") == 1

@@ -370,7 +370,33 @@ class EnvironmentAttribute(Rule):
         return node.with_changes(targets=[node.targets[0].with_changes(target=new)])
 
 
+class CondaDependenciesEdit(Rule):
+    """Packages added to or removed from a v1 `CondaDependencies` object
+    (`conda.add_pip_package("numpy")`, `env.python.conda_dependencies.add_conda_package(...)`).
+
+    ## Migration
+    A v2 `Environment` takes a conda file: write the packages in the YAML passed as
+    `Environment(image=..., conda_file="conda.yml")`, conda packages and channels under
+    `dependencies:` and `channels:`, pip packages in a `- pip:` list under `dependencies:`.
+
+    ## Fix safety
+    No automatic fix: the object is changed step by step, and the file it becomes is
+    written by hand.
+    """
+
+    code = "AML308"
+    name = "conda-dependencies-edit"
+    methods = ("add_conda_package", "add_pip_package", "add_channel", "remove_conda_package", "remove_pip_package",
+               "remove_channel")
+    symbols = (*(f"{CONDA}.{m}" for m in methods), *(f"{ENV}.python.conda_dependencies.{m}" for m in methods))
+    message = ("`{symbol}()` is SDK v1; list the package in the conda file of the v2 environment "
+               "(`Environment(image=..., conda_file=...)`: `dependencies:`, and `- pip:` for pip packages)")
+    v2 = 'Environment(image=..., conda_file="conda.yml")'
+    url = DOCS["environment"]
+    safety = MANUAL
+
+
 RULES = [
     EnvironmentConstructor, FromCondaSpecification, FromPipRequirements, FromDockerImage, EnvironmentGet,
-    CondaDependenciesCreate, EnvironmentAttribute,
+    CondaDependenciesCreate, EnvironmentAttribute, CondaDependenciesEdit,
 ]

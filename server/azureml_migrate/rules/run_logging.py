@@ -610,7 +610,59 @@ class RunSecrets(Rule):
     safety = MANUAL
 
 
+class RunDatasets(Rule):
+    """The datasets handed to a run (`run.input_datasets["name"]`, `run.output_datasets`).
+
+    ## Migration
+    A v2 job hands every input and output to the script on its command line: the job
+    declares `inputs={"data": Input(path=...)}` and `command="python train.py --data
+    ${{inputs.data}}"`, and the script reads the path (a mounted or downloaded folder or
+    file, or a URI) with `argparse`. There is no dictionary of datasets at run time.
+
+    ## Fix safety
+    No automatic fix: the job's command line is written where the job is submitted.
+    """
+
+    code = "AML716"
+    name = "run-datasets"
+    on = "attribute"
+    symbols = (f"{RUN}.input_datasets", f"{RUN}.output_datasets")
+    message = ("`{symbol}` is SDK v1; a v2 job passes each input and output as a path on the script's command "
+               "line (`${{inputs.<name>}}`): read it with `argparse`")
+    v2 = 'argparse: command="python train.py --data ${{inputs.data}}"'
+    url = DOCS["upgrade"]
+    safety = MANUAL
+
+
+class RunWorkspace(Rule):
+    """The workspace of the run, inside the training script (`run.experiment.workspace`).
+
+    ## Migration
+    Connect a v2 `MLClient` to the job's workspace from the variables Azure ML sets in
+    every job: `MLClient(credential, subscription_id=os.environ["AZUREML_ARM_SUBSCRIPTION"],
+    resource_group_name=os.environ["AZUREML_ARM_RESOURCEGROUP"],
+    workspace_name=os.environ["AZUREML_ARM_WORKSPACE_NAME"])`. The credential is
+    `AzureMLOnBehalfOfCredential()` (from `azure.ai.ml.identity`, for a job submitted with
+    `identity=UserIdentityConfiguration()`) or the compute's managed identity. The v1 calls
+    made on the workspace then become `ml_client` calls.
+
+    ## Fix safety
+    No automatic fix: which identity the job runs as is decided where it is submitted.
+    """
+
+    code = "AML717"
+    name = "run-workspace"
+    on = "attribute"
+    symbols = (f"{RUN}.experiment.workspace",)
+    message = ("`{symbol}` is SDK v1; inside a v2 job, connect `MLClient(AzureMLOnBehalfOfCredential(), "
+               "subscription_id=..., resource_group_name=..., workspace_name=...)` from the AZUREML_ARM_SUBSCRIPTION, "
+               "AZUREML_ARM_RESOURCEGROUP and AZUREML_ARM_WORKSPACE_NAME variables")
+    v2 = 'MLClient(AzureMLOnBehalfOfCredential(), subscription_id=os.environ["AZUREML_ARM_SUBSCRIPTION"], ...)'
+    url = DOCS["upgrade"]
+    safety = MANUAL
+
+
 RULES = [
     GetContext, Log, LogList, LogRow, LogTable, LogImage, UploadFile, UploadFolder, Tag, SetTags,
-    AddProperties, Complete, Fail, ContextRunId, RunSecrets,
+    AddProperties, Complete, Fail, ContextRunId, RunSecrets, RunDatasets, RunWorkspace,
 ]
