@@ -92,27 +92,26 @@ def test_fixture_register_get_download_list(tmp_path):
     assert [c.kwargs for c in record.calls_to("models", "list")] == [{"name": "local-file-example"}]
 
 
-def test_fixture_existing_endpoint_is_read_and_deleted(tmp_path):
+def endpoint_calls(fixture: str, tmp_path: Path) -> list:
+    """The `ml_client.online_endpoints` calls a fixture makes once migrated and run."""
     project = tmp_path / "p"
     project.mkdir()
-    shutil.copy(FIXTURES / "models_endpoint.before.py", project / "submit.py")
+    shutil.copy(FIXTURES / fixture, project / "submit.py")
     source = migrate((project / "submit.py").read_text(), project, "submit.py")
     record = run_submission_script(source, project)
-    ops = [(c.method, c.args, c.kwargs) for c in record.calls_to("online_endpoints")]
-    assert ops == [("get", (), {"name": "diabetes-service"}), ("get_keys", ("diabetes-service",), {}),
-                   ("begin_delete", (), {"name": "diabetes-service"})]
+    return [(c.method, c.args, c.kwargs) for c in record.calls_to("online_endpoints")]
+
+
+def test_fixture_existing_endpoint_is_read_and_deleted(tmp_path):
+    assert endpoint_calls("models_endpoint.before.py", tmp_path) == [
+        ("get", (), {"name": "diabetes-service"}), ("get_keys", ("diabetes-service",), {}),
+        ("begin_delete", (), {"name": "diabetes-service"})]
 
 
 def test_fixture_service_looked_up_through_the_base_class(tmp_path):
     """`Webservice(ws, name)` returns the subclass of the service's compute type, so its
     `scoring_uri` is read from the v2 endpoint like an `AciWebservice`'s."""
-    project = tmp_path / "p"
-    project.mkdir()
-    shutil.copy(FIXTURES / "models_webservice_base.before.py", project / "submit.py")
-    source = migrate((project / "submit.py").read_text(), project, "submit.py")
-    record = run_submission_script(source, project)
-    ops = [(c.method, c.args, c.kwargs) for c in record.calls_to("online_endpoints")]
-    assert ops == [("get", (), {"name": "diabetes-service"})]
+    assert endpoint_calls("models_webservice_base.before.py", tmp_path) == [("get", (), {"name": "diabetes-service"})]
 
 
 def test_service_state_is_left_for_a_person_with_the_v2_values():
