@@ -389,8 +389,8 @@ class CondaDependenciesEdit(Rule):
     methods = ("add_conda_package", "add_pip_package", "add_channel", "remove_conda_package", "remove_pip_package",
                "remove_channel")
     symbols = (*(f"{CONDA}.{m}" for m in methods), *(f"{ENV}.python.conda_dependencies.{m}" for m in methods))
-    message = ("`{symbol}()` is SDK v1; list the package in the conda file of the v2 environment "
-               "(`Environment(image=..., conda_file=...)`: `dependencies:`, and `- pip:` for pip packages)")
+    message = ("`{symbol}()` is SDK v1; a v2 environment takes a conda file: write the packages in the YAML "
+               "passed as `Environment(image=..., conda_file=...)` (`dependencies:`, and `- pip:` for pip packages)")
     v2 = 'Environment(image=..., conda_file="conda.yml")'
     url = DOCS["environment"]
     safety = MANUAL
