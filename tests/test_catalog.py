@@ -63,23 +63,25 @@ def _member_exists(cls: str, member: str) -> bool:
         return False
 
 
+def _is_parameter(callable_: str, name: str) -> bool:
+    try:
+        return name in v1_param_names(callable_)
+    except (KeyError, TypeError):  # not in the snapshot, or an attribute rather than a callable
+        return False
+
+
 def _v1_symbol_exists(symbol: str) -> bool:
     if symbol in ("azureml.core.VERSION", "azureml.core.__version__"):
         return v1_fact("azureml.core.VERSION") is not None
-    if v1_exists(symbol):
-        return True
     head, _, last = symbol.rpartition(".")
-    if _member_exists(head, last):  # inherited members (`step.run_after`)
+    if _member_exists(head, last):  # declared, or inherited (`step.run_after`)
         return True
-    if head in RETURNS_SUBCLASS and all(_member_exists(sub, last) for sub in RETURNS_SUBCLASS[head]):
-        return True
+    if head in RETURNS_SUBCLASS:
+        return all(_member_exists(sub, last) for sub in RETURNS_SUBCLASS[head])
     if head in ATTRIBUTE_TYPES:
         owner, _, attr = head.rpartition(".")
-        try:
-            owned = v1_exists(head) or attr in v1_param_names(owner)
-        except (KeyError, TypeError):  # the owner is an attribute itself, not a callable
-            owned = False
-        return (owned or _v1_symbol_exists(head)) and _member_exists(ATTRIBUTE_TYPES[head], last)
+        owned = _is_parameter(owner, attr) or _v1_symbol_exists(head)
+        return owned and _member_exists(ATTRIBUTE_TYPES[head], last)
     return False
 
 
